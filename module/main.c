@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fhook: declarative ftrace function hooks managed through configfs.
+ * See configfs-layout.md for the user interface.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "fhook.h"
+
+static int __init fhook_init(void)
+{
+	int ret;
+
+	ret = fhook_configfs_init();
+	if (ret)
+		pr_err("registering the configfs subsystem failed: %d\n", ret);
+	return ret;
+}
+
+/*
+ * configfs pins this module while any hook directory exists, so by the
+ * time exit runs every hook has been removed and unregistered.
+ */
+static void __exit fhook_exit(void)
+{
+	fhook_configfs_exit();
+}
+
+module_init(fhook_init);
+module_exit(fhook_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Declarative ftrace function hooks managed through configfs");
+MODULE_VERSION(FHOOK_VERSION);

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing and canonical formatting of the staged attributes.  Everything
+ * here is pure string work: no ftrace, no locks, so a syntax error is
+ * reported before any state is touched.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/kallsyms.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "fhook.h"
+
+static const struct {
+	const char *name;
+	unsigned long flag;
+} fhook_flag_names[] = {
+	{ "SAVE_REGS",			FTRACE_OPS_FL_SAVE_REGS },
+	{ "SAVE_REGS_IF_SUPPORTED",	FTRACE_OPS_FL_SAVE_REGS_IF_SUPPORTED },
+	{ "RECURSION",			FTRACE_OPS_FL_RECURSION },
+	{ "IPMODIFY",			FTRACE_OPS_FL_IPMODIFY },
+	{ "RCU",			FTRACE_OPS_FL_RCU },
+	{ "PERMANENT",			FTRACE_OPS_FL_PERMANENT },
+};
+
+/* Split @buf at whitespace; calls @fn for each token (not NUL-terminated). */
+typedef int (*fhook_word_fn)(const char *word, size_t n, void *arg);
+
+static int fhook_split_words(const char *buf, size_t len, fhook_word_fn fn,
+			     void *arg)
+{
+	const char *end = buf + len, *tok;
+	int ret;
+
+	for (;;) {
+		while (buf < end && isspace(*buf))
+			buf++;
+		if (buf == end)
+			return 0;
+		tok = buf;
+		while (buf < end && !isspace(*buf))
+			buf++;
+		ret = fn(tok, buf - tok, arg);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The kernel's ctype knows Latin-1 letters; names are ASCII only. */
+static bool ascii_alnum(char c)
+{
+	return isascii(c) && isalnum(c);
+}
+
+static bool glob_name_char(char c)
+{
+	return ascii_alnum(c) || c == '_' || c == '.';
+}
+
+/* A bracket expression: "[", optional "!" or "^", name chars and "-", "]". */
+static size_t glob_bracket_len(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (i < n && (s[i] == '!' || s[i] == '^'))
+		i++;
+	for (; i < n && s[i] != ']'; i++)
+		if (!glob_name_char(s[i]) && s[i] != '-')
+			return 0;
+	return i < n ? i + 1 : 0;
+}
+
+struct glob_list {
+	char *tok[FHOOK_GLOBS_MAX];
+	unsigned int nr;
+	char *err;
+	size_t errlen;
+};
+
+/*
+ * Accept only what ftrace matches as a plain glob: function name
+ * characters, '*', '?', bracket expressions and one leading '!'.  ':'
+ * would be read as a module or command selector, and '\' and anything else
+ * would silently never match.
+ */
+static int glob_check(const char *tok, size_t n, struct glob_list *gl)
+{
+	size_t i = tok[0] == '!' ? 1 : 0, b;
+
+	if (n >= KSYM_NAME_LEN) {
+		snprintf(gl->err, gl->errlen, "glob '%.32s...' is longer than %d bytes",
+			 tok, KSYM_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	if (i == n) {
+		snprintf(gl->err, gl->errlen, "'!' must be followed by a glob");
+		return -EINVAL;
+	}
+	for (; i < n; i++) {
+		if (glob_name_char(tok[i]) || tok[i] == '*' || tok[i] == '?')
+			continue;
+		if (tok[i] == '[') {
+			b = glob_bracket_len(tok + i, n - i);
+			if (!b) {
+				snprintf(gl->err, gl->errlen,
+					 "bad bracket expression in glob '%.*s'",
+					 (int)n, tok);
+				return -EINVAL;
+			}
+			i += b - 1;
+			continue;
+		}
+		if (tok[i] == ':')
+			snprintf(gl->err, gl->errlen,
+				 "':' in glob '%.*s': module and command selectors are not supported",
+				 (int)n, tok);
+		else
+			snprintf(gl->err, gl->errlen,
+				 "invalid character '%c' in glob '%.*s'",
+				 isprint(tok[i]) ? tok[i] : '?', (int)n, tok);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int glob_add(const char *tok, size_t n, void *arg)
+{
+	struct glob_list *gl = arg;
+	int ret;
+
+	ret = glob_check(tok, n, gl);
+	if (ret)
+		return ret;
+	if (gl->nr == FHOOK_GLOBS_MAX) {
+		snprintf(gl->err, gl->errlen, "more than %d globs",
+			 FHOOK_GLOBS_MAX);
+		return -EINVAL;
+	}
+	gl->tok[gl->nr] = kstrndup(tok, n, GFP_KERNEL);
+	if (!gl->tok[gl->nr]) {
+		snprintf(gl->err, gl->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	gl->nr++;
+	return 0;
+}
+
+static int glob_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* Sorted, duplicates dropped, each NUL-terminated, an empty string last. */
+static char *glob_join(struct glob_list *gl)
+{
+	size_t size = 1;
+	unsigned int i;
+	char *out, *p;
+
+	sort(gl->tok, gl->nr, sizeof(gl->tok[0]), glob_cmp, NULL);
+	for (i = 0; i < gl->nr; i++)
+		size += strlen(gl->tok[i]) + 1;
+	out = kmalloc(size, GFP_KERNEL);
+	if (!out)
+		return NULL;
+	p = out;
+	for (i = 0; i < gl->nr; i++) {
+		if (i && !strcmp(gl->tok[i], gl->tok[i - 1]))
+			continue;
+		strcpy(p, gl->tok[i]);
+		p += strlen(p) + 1;
+	}
+	*p = '\0';
+	return out;
+}
+
+static int check_input(const char *buf, size_t len, char *err, size_t errlen)
+{
+	if (len > FHOOK_INPUT_MAX) {
+		snprintf(err, errlen, "value longer than %d bytes",
+			 FHOOK_INPUT_MAX);
+		return -EINVAL;
+	}
+	if (memchr(buf, '\0', len)) {
+		snprintf(err, errlen, "value contains a NUL byte");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Parse a whitespace-separated glob list into its canonical form: sorted,
+ * without duplicates.  Order does not matter to fhook (exclusions are
+ * applied after inclusions), so sorting loses nothing and makes two lists
+ * comparable with strcmp.  *@out is NULL for an empty list.
+ */
+int fhook_parse_globs(const char *buf, size_t len, char **out,
+		      char *err, size_t errlen)
+{
+	struct glob_list *gl;
+	unsigned int i;
+	int ret;
+
+	ret = check_input(buf, len, err, errlen);
+	if (ret)
+		return ret;
+	gl = kzalloc(sizeof(*gl), GFP_KERNEL);
+	if (!gl)
+		return -ENOMEM;
+	gl->err = err;
+	gl->errlen = errlen;
+	ret = fhook_split_words(buf, len, glob_add, gl);
+	*out = NULL;
+	if (!ret && gl->nr) {
+		*out = glob_join(gl);
+		if (!*out)
+			ret = -ENOMEM;
+	}
+	for (i = 0; i < gl->nr; i++)
+		kfree(gl->tok[i]);
+	kfree(gl);
+	return ret;
+}
+
+struct name_parse {
+	unsigned long bits;
+	char *err;
+	size_t errlen;
+	const char *what;
+};
+
+static int flag_add(const char *tok, size_t n, void *arg)
+{
+	struct name_parse *np = arg;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fhook_flag_names); i++) {
+		if (strlen(fhook_flag_names[i].name) == n &&
+		    !strncmp(fhook_flag_names[i].name, tok, n)) {
+			np->bits |= fhook_flag_names[i].flag;
+			return 0;
+		}
+	}
+	snprintf(np->err, np->errlen, "unknown flag '%.*s'", (int)min_t(size_t, n, 64), tok);
+	return -EINVAL;
+}
+
+int fhook_parse_flags(const char *buf, size_t len, unsigned long *out,
+		      char *err, size_t errlen)
+{
+	struct name_parse np = { .err = err, .errlen = errlen };
+	int ret;
+
+	ret = check_input(buf, len, err, errlen);
+	if (!ret)
+		ret = fhook_split_words(buf, len, flag_add, &np);
+	if (!ret)
+		*out = np.bits;
+	return ret;
+}
+
+static int action_add(const char *tok, size_t n, void *arg)
+{
+	struct name_parse *np = arg;
+	unsigned int i;
+
+	for (i = 0; i < fhook_nr_actions; i++) {
+		if (strlen(fhook_actions[i].name) == n &&
+		    !strncmp(fhook_actions[i].name, tok, n)) {
+			np->bits |= BIT(i);
+			return 0;
+		}
+	}
+	snprintf(np->err, np->errlen, "unknown action '%.*s'", (int)min_t(size_t, n, 64), tok);
+	return -EINVAL;
+}
+
+int fhook_parse_actions(const char *buf, size_t len, unsigned long *out,
+			char *err, size_t errlen)
+{
+	struct name_parse np = { .err = err, .errlen = errlen };
+	int ret;
+
+	ret = check_input(buf, len, err, errlen);
+	if (!ret)
+		ret = fhook_split_words(buf, len, action_add, &np);
+	if (!ret && !np.bits) {
+		snprintf(err, errlen, "no action given");
+		ret = -EINVAL;
+	}
+	if (!ret)
+		*out = np.bits;
+	return ret;
+}
+
+/*
+ * Hook names end up as profile keys and in messages, so keep them to what
+ * every consumer can carry unquoted: a letter, then letters, digits, '_'
+ * or '-'.
+ */
+int fhook_check_name(const char *name, char *err, size_t errlen)
+{
+	size_t n = strlen(name), i;
+
+	if (n > FHOOK_NAME_MAX) {
+		snprintf(err, errlen, "hook name longer than %d bytes",
+			 FHOOK_NAME_MAX);
+		return -ENAMETOOLONG;
+	}
+	if (!isascii(name[0]) || !isalpha(name[0])) {
+		snprintf(err, errlen, "hook name '%.*s' must start with a letter",
+			 FHOOK_NAME_MAX, name);
+		return -EINVAL;
+	}
+	for (i = 1; i < n; i++) {
+		if (!ascii_alnum(name[i]) && name[i] != '_' && name[i] != '-') {
+			snprintf(err, errlen,
+				 "hook name '%.*s': character 0x%02x not allowed (letters, digits, '_', '-')",
+				 FHOOK_NAME_MAX, name, (unsigned char)name[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+ssize_t fhook_format_flags(unsigned long flags, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fhook_flag_names); i++)
+		if (flags & fhook_flag_names[i].flag)
+			len += scnprintf(buf + len, size - len, "%s%s",
+					 len ? " " : "",
+					 fhook_flag_names[i].name);
+	return len;
+}
+
+ssize_t fhook_format_actions(unsigned long actions, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < fhook_nr_actions; i++)
+		if (actions & BIT(i))
+			len += scnprintf(buf + len, size - len, "%s%s",
+					 len ? " " : "", fhook_actions[i].name);
+	return len;
+}
+
+/* Each glob of the canonical list @globs followed by @sep. */
+ssize_t fhook_format_globs(const char *globs, char sep, char *buf,
+			   size_t size)
+{
+	const char *g;
+	size_t len = 0;
+
+	for (g = globs; g && *g; g = fhook_glob_next(g))
+		len += scnprintf(buf + len, size - len, "%s%c", g, sep);
+	return len;
+}
+
+/* Bytes taken by a canonical list, its final empty string included. */
+size_t fhook_globs_size(const char *globs)
+{
+	const char *g;
+	size_t size = 1;
+
+	for (g = globs; g && *g; g = fhook_glob_next(g))
+		size += strlen(g) + 1;
+	return size;
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Module load/unload, the subsystem root, mkdir/rmdir and hook names.
+
+load helpers
+
+setup_file() {
+	fh_setup_file
+}
+
+teardown() {
+	fh_teardown
+}
+
+@test "the test functions are traceable and nothing else calls them" {
+	for fn in $FN_A $FN_B $FN_C $FN_D; do
+		grep -qx "$fn" "$TRACING/available_filter_functions"
+	done
+}
+
+@test "version is MAJOR.MINOR.PATCH and matches modinfo" {
+	run cat "$FH/version"
+	[[ "$output" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+	fh_eq "$output" "$(modinfo -F version fhook)"
+}
+
+@test "features lists every flag and action" {
+	run cat "$FH/features"
+	fh_eq "$output" "flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT
+actions: count"
+}
+
+@test "root attributes are read-only" {
+	run fh_put "$FH/version" 1
+	[ "$status" -ne 0 ]
+	run fh_put "$FH/features" x
+	[ "$status" -ne 0 ]
+}
+
+@test "mkdir makes an empty, disabled, uncommitted hook with every attribute" {
+	mkdir "$FH/h1"
+	for a in filter notrace flags action commit enabled live hits missed \
+		 reset last_error; do
+		[ -e "$FH/h1/$a" ]
+	done
+	fh_eq "$(cat "$FH/h1/filter")" ""
+	fh_eq "$(cat "$FH/h1/notrace")" ""
+	fh_eq "$(cat "$FH/h1/flags")" ""
+	fh_eq "$(cat "$FH/h1/action")" "count"
+	fh_eq "$(cat "$FH/h1/enabled")" "0"
+	fh_eq "$(cat "$FH/h1/hits")" "0"
+	fh_eq "$(cat "$FH/h1/missed")" "0"
+	fh_eq "$(cat "$FH/h1/last_error")" ""
+	fh_eq "$(cat "$FH/h1/live")" "generation: 0
+filter:
+notrace:
+flags:
+action:"
+}
+
+@test "hook names: letters, digits, '_' and '-', 64 bytes at most" {
+	mkdir "$FH/a" "$FH/Sched_1-x" "$FH/$(printf 'n%.0s' {1..64})"
+	rmdir "$FH/a" "$FH/Sched_1-x" "$FH/$(printf 'n%.0s' {1..64})"
+}
+
+@test "bad hook names are refused with EINVAL and a logged reason" {
+	local name
+
+	for name in 1abc _abc -abc 'a.b' 'a b' 'a:b' 'a@b' 'ä'; do
+		dmesg -C
+		run mkdir "$FH/$name"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"Invalid argument"* ]]
+		[ ! -e "$FH/$name" ]
+		dmesg | grep -q "fhook: mkdir: hook name"
+	done
+	run mkdir "$FH/$(printf 'n%.0s' {1..65})"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"File name too long"* ]]
+	dmesg | grep -q "fhook: mkdir: hook name longer than 64 bytes"
+}
+
+@test "mkdir of an existing hook fails with EEXIST" {
+	mkdir "$FH/dup"
+	run mkdir "$FH/dup"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"File exists"* ]]
+}
+
+@test "rmdir of an enabled hook succeeds and stops its callbacks" {
+	fh_hook hot "$FN_A"
+	echo 1 >"$FH/hot/enabled"
+	hammer "$SYS_A" 100
+	fh_eq "$(fh_hits hot)" 100
+	rmdir "$FH/hot"
+	[ ! -e "$FH/hot" ]
+	hammer "$SYS_A" 100
+	! grep -q "$FN_A" "$TRACING/enabled_functions"
+}
+
+@test "rmmod is refused while a hook exists and works after" {
+	mkdir "$FH/pin"
+	run rmmod fhook
+	[ "$status" -ne 0 ]
+	[ -d "$FH" ]
+	rmdir "$FH/pin"
+	rmmod fhook
+	[ ! -e "$FH" ]
+	modprobe fhook
+	[ -d "$FH" ]
+}
+
+@test "rmmod works after hooks were enabled, committed and removed" {
+	fh_hook x "$FN_A"
+	echo 1 >"$FH/x/enabled"
+	echo "$FN_B" >"$FH/x/filter"
+	echo 1 >"$FH/x/commit"
+	rmdir "$FH/x"
+	rmmod fhook
+	modprobe fhook
+	[ -d "$FH" ]
+}

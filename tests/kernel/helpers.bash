@@ -1,0 +1,84 @@
+# Shared by every kernel suite: runs inside the QEMU guest as root, with
+# fhook.ko installed for the guest kernel (tests/guest/run-in-guest).
+# shellcheck shell=bash
+
+FH=/sys/kernel/config/fhook
+TOOLS=$(cd "$BATS_TEST_DIRNAME/../tools" && pwd)
+TRACING=/sys/kernel/tracing
+
+# Traceable functions that only fhook-hammer calls while a test runs: each
+# is the body of an argument-less syscall (checked in 00-module.bats).
+FN_A=__do_sys_getppid
+FN_B=__do_sys_getpgrp
+FN_C=__do_sys_getegid
+FN_D=__do_sys_getgid
+SYS_A=getppid
+SYS_B=getpgrp
+SYS_C=getegid
+SYS_D=getgid
+
+# Load fhook once per file; every test leaves no hook behind.
+fh_setup_file() {
+	[ "${FHOOK_GUEST:-}" = 1 ] || {
+		echo "kernel suites run only inside the test guest" >&2
+		return 1
+	}
+	modprobe fhook
+	[ -d "$FH" ]
+}
+
+# Remove every hook, enabled or not: rmdir disables it first.
+fh_cleanup() {
+	local d
+
+	for d in "$FH"/*/; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	return 0
+}
+
+fh_teardown() {
+	fh_cleanup
+	echo 1 >/proc/sys/kernel/ftrace_enabled
+}
+
+# fh_put FILE VALUE: one write(); output is "ok" or the errno name.
+fh_put() {
+	"$TOOLS/fhook-write" "$@"
+}
+
+# fh_expect_fail HOOK ATTR VALUE ERRNO LAST_ERROR
+fh_expect_fail() {
+	run fh_put "$FH/$1/$2" "$3"
+	fh_eq "$output" "$4"
+	fh_eq "$(cat "$FH/$1/last_error")" "$5"
+}
+
+# fh_eq ACTUAL EXPECTED: compare, and say what differed when not equal.
+fh_eq() {
+	if [ "$1" != "$2" ]; then
+		printf 'expected: <%s>\nactual:   <%s>\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# fh_hook NAME FILTER [FLAGS]: create, stage, commit (not enabled).
+fh_hook() {
+	mkdir "$FH/$1"
+	echo "$2" >"$FH/$1/filter"
+	echo "${3:-}" >"$FH/$1/flags"
+	echo 1 >"$FH/$1/commit"
+}
+
+fh_hits() {
+	cat "$FH/$1/hits"
+}
+
+# fh_live_value HOOK KEY: one value of the live attribute.
+fh_live_value() {
+	sed -n "s/^$2: *//p" "$FH/$1/live"
+}
+
+hammer() {
+	"$TOOLS/fhook-hammer" "$@"
+}

@@ -226,6 +226,33 @@ static ssize_t fhook_last_error_show(struct config_item *item, char *page)
 	return len;
 }
 
+static ssize_t fhook_tag_show(struct config_item *item, char *page)
+{
+	struct fhook *hook = to_fhook(item);
+	ssize_t len;
+
+	mutex_lock(&hook->lock);
+	len = sysfs_emit(page, "%s\n", hook->tag);
+	mutex_unlock(&hook->lock);
+	return len;
+}
+
+static ssize_t fhook_tag_store(struct config_item *item, const char *page,
+			       size_t count)
+{
+	struct fhook *hook = to_fhook(item);
+	char err[FHOOK_ERR_MAX], tag[FHOOK_TAG_MAX + 1];
+	int ret;
+
+	ret = fhook_parse_tag(page, count, tag, err, sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, "tag", err, ret);
+	mutex_lock(&hook->lock);
+	strscpy(hook->tag, tag, sizeof(hook->tag));
+	mutex_unlock(&hook->lock);
+	return count;
+}
+
 CONFIGFS_ATTR(fhook_, filter);
 /*
  * "notrace" is a compiler-attribute macro, and CONFIGFS_ATTR() would
@@ -246,6 +273,7 @@ CONFIGFS_ATTR_RO(fhook_, hits);
 CONFIGFS_ATTR_RO(fhook_, missed);
 CONFIGFS_ATTR_WO(fhook_, reset);
 CONFIGFS_ATTR_RO(fhook_, last_error);
+CONFIGFS_ATTR(fhook_, tag);
 
 static struct configfs_attribute *fhook_attrs[] = {
 	&fhook_attr_filter,
@@ -258,6 +286,7 @@ static struct configfs_attribute *fhook_attrs[] = {
 	&fhook_attr_missed,
 	&fhook_attr_reset,
 	&fhook_attr_last_error,
+	&fhook_attr_tag,
 	NULL,
 };
 

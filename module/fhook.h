@@ -20,6 +20,7 @@
 #define FHOOK_VERSION		"0.1.0"
 #define FHOOK_NAME_MAX		64
 #define FHOOK_ERR_MAX		256
+#define FHOOK_TAG_MAX		64
 /*
  * configfs hands a store at most 4095 bytes of a write() and passes the
  * rest to a second store, so a 4095-byte value may be a truncated one:
@@ -88,8 +89,8 @@ struct fhook_cpu {
 struct fhook {
 	struct config_group group;
 	/*
-	 * @lock protects @staged, @live, @enabled, @generation, @last_error
-	 * and the counter bases.  The callback takes no lock: it reads only
+	 * @lock protects @staged, @live, @enabled, @generation, @last_error,
+	 * @tag and the counter bases.  The callback takes no lock: it reads only
 	 * the per-CPU @cpu state and the immutable struct fhook_live.
 	 */
 	struct mutex lock;
@@ -101,6 +102,7 @@ struct fhook {
 	u64 missed_base;
 	struct fhook_cpu __percpu *cpu;
 	char last_error[FHOOK_ERR_MAX];
+	char tag[FHOOK_TAG_MAX + 1];	/* owner label, for tools; not staged */
 };
 
 static inline struct fhook *to_fhook(struct config_item *item)
@@ -121,6 +123,8 @@ int fhook_parse_flags(const char *buf, size_t len, unsigned long *out,
 int fhook_parse_actions(const char *buf, size_t len, unsigned long *out,
 			char *err, size_t errlen);
 int fhook_check_name(const char *name, char *err, size_t errlen);
+int fhook_parse_tag(const char *buf, size_t len, char *tag,
+		    char *err, size_t errlen);
 ssize_t fhook_format_flags(unsigned long flags, char *buf, size_t size);
 ssize_t fhook_format_actions(unsigned long actions, char *buf, size_t size);
 size_t fhook_globs_size(const char *globs);

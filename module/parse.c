@@ -373,3 +373,31 @@ size_t fhook_globs_size(const char *globs)
 		size += strlen(g) + 1;
 	return size;
 }
+
+/*
+ * A tag is one word of printable ASCII (a trailing newline is dropped), or
+ * nothing.  Tools use it to tell hooks they own from hooks made by hand.
+ */
+int fhook_parse_tag(const char *buf, size_t len, char *tag,
+		    char *err, size_t errlen)
+{
+	size_t i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len > FHOOK_TAG_MAX) {
+		snprintf(err, errlen, "longer than %d bytes", FHOOK_TAG_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isascii(buf[i]) || !isgraph(buf[i])) {
+			snprintf(err, errlen,
+				 "character 0x%02x not allowed (printable, no spaces)",
+				 (unsigned char)buf[i]);
+			return -EINVAL;
+		}
+	}
+	memcpy(tag, buf, len);
+	tag[len] = '\0';
+	return 0;
+}

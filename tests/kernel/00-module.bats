@@ -39,7 +39,7 @@ actions: count"
 @test "mkdir makes an empty, disabled, uncommitted hook with every attribute" {
 	mkdir "$FH/h1"
 	for a in filter notrace flags action commit enabled live hits missed \
-		 reset last_error; do
+		 reset last_error tag; do
 		[ -e "$FH/h1/$a" ]
 	done
 	fh_eq "$(cat "$FH/h1/filter")" ""

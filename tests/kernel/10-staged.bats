@@ -123,3 +123,15 @@ RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU' >"$FH/s/flags"
 	hammer "$SYS_B" 50
 	fh_eq "$(fh_hits s)" 50
 }
+
+@test "tag: one printable word, immediate, not part of live" {
+	fh_eq "$(cat "$FH/s/tag")" ""
+	echo fhook-apply >"$FH/s/tag"
+	fh_eq "$(cat "$FH/s/tag")" fhook-apply
+	fh_expect_fail s tag 'two words' EINVAL "tag: character 0x20 not allowed (printable, no spaces)"
+	fh_expect_fail s tag "$(printf 't%.0s' {1..65})" EINVAL "tag: longer than 64 bytes"
+	fh_eq "$(cat "$FH/s/tag")" fhook-apply
+	fh_put "$FH/s/tag" ""
+	fh_eq "$(cat "$FH/s/tag")" ""
+	! grep -q tag "$FH/s/live"
+}

@@ -17,7 +17,7 @@ teardown() {
 }
 
 @test "filter reads back sorted, deduplicated, one glob per line" {
-	printf 'try_to_wake_up  schedule\n\tschedule !foo*\nvfs_*  ' >"$FH/s/filter"
+	fh_put "$FH/s/filter" "$(printf 'try_to_wake_up  schedule\n\tschedule !foo*\nvfs_*  ')"
 	fh_eq "$(cat "$FH/s/filter")" '!foo*
 schedule
 try_to_wake_up
@@ -28,7 +28,7 @@ vfs_*'
 	echo "a b" >"$FH/s/filter"
 	echo "c" >"$FH/s/filter"
 	fh_eq "$(cat "$FH/s/filter")" "c"
-	fh_put "$FH/s/filter" ""
+	echo "" >"$FH/s/filter"
 	fh_eq "$(cat "$FH/s/filter" | wc -c)" 0
 	echo "   " >"$FH/s/notrace"
 	fh_eq "$(cat "$FH/s/notrace" | wc -c)" 0
@@ -83,9 +83,19 @@ vfs_*'
 	fh_eq "$output" EINVAL
 }
 
+@test "one write() is one value: a shell writing line by line keeps the last" {
+	# bash's echo and printf builtins write each line separately.
+	printf 'schedule\nvfs_read\n' >"$FH/s/filter"
+	fh_eq "$(cat "$FH/s/filter")" vfs_read
+	printf 'schedule\nvfs_read\n' >"$BATS_TEST_TMPDIR/list"
+	cat "$BATS_TEST_TMPDIR/list" >"$FH/s/filter"
+	fh_eq "$(cat "$FH/s/filter")" "schedule
+vfs_read"
+}
+
 @test "flags: every name, canonical order, unknown names refused" {
-	echo 'PERMANENT RCU  IPMODIFY
-RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU' >"$FH/s/flags"
+	fh_put "$FH/s/flags" 'PERMANENT RCU  IPMODIFY
+RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU'
 	fh_eq "$(cat "$FH/s/flags")" "SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT"
 	fh_expect_fail s flags 'RCU FOO' EINVAL "flags: unknown flag 'FOO'"
 	fh_expect_fail s flags 'recursion' EINVAL "flags: unknown flag 'recursion'"
@@ -99,7 +109,7 @@ RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU' >"$FH/s/flags"
 	echo " count " >"$FH/s/action"
 	fh_eq "$(cat "$FH/s/action")" count
 	fh_expect_fail s action 'count tally' EINVAL "action: unknown action 'tally'"
-	fh_expect_fail s action '' EINVAL "action: no action given"
+	fh_expect_fail s action $'\n' EINVAL "action: no action given"
 	fh_eq "$(cat "$FH/s/action")" count
 }
 
@@ -131,7 +141,7 @@ RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU' >"$FH/s/flags"
 	fh_expect_fail s tag 'two words' EINVAL "tag: character 0x20 not allowed (printable, no spaces)"
 	fh_expect_fail s tag "$(printf 't%.0s' {1..65})" EINVAL "tag: longer than 64 bytes"
 	fh_eq "$(cat "$FH/s/tag")" fhook-apply
-	fh_put "$FH/s/tag" ""
+	echo "" >"$FH/s/tag"
 	fh_eq "$(cat "$FH/s/tag")" ""
 	! grep -q tag "$FH/s/live"
 }

@@ -26,7 +26,7 @@ live_before() {
 	echo "RCU RECURSION" >"$FH/c/flags"
 	echo 1 >"$FH/c/commit"
 	fh_eq "$(cat "$FH/c/live")" "generation: 1
-filter: $FN_A $FN_B
+filter: $FN_B $FN_A
 notrace: $FN_C
 flags: RECURSION RCU
 action: count"

@@ -22,7 +22,7 @@ teardown() {
 @test "enabled accepts booleans only" {
 	fh_hook n "$FN_A"
 	fh_expect_fail n enabled 2 EINVAL "enabled: write 0 or 1"
-	fh_expect_fail n enabled "" EINVAL "enabled: write 0 or 1"
+	fh_expect_fail n enabled $'\n' EINVAL "enabled: write 0 or 1"
 	echo on >"$FH/n/enabled"
 	fh_eq "$(cat "$FH/n/enabled")" 1
 	echo 1 >"$FH/n/enabled"
@@ -79,7 +79,7 @@ teardown() {
 
 @test "notrace and filter exclusions remove functions" {
 	mkdir "$FH/x"
-	echo "__do_sys_get[pe]* !$FN_B" >"$FH/x/filter"
+	echo "__do_sys_getpp?d __do_sys_getpgr[p] __do_sys_sched_yiel* !$FN_B" >"$FH/x/filter"
 	echo "$FN_C" >"$FH/x/notrace"
 	echo 1 >"$FH/x/commit"
 	echo 1 >"$FH/x/enabled"
@@ -93,7 +93,7 @@ teardown() {
 @test "a notrace exclusion re-admits a function" {
 	mkdir "$FH/x"
 	echo "$FN_A $FN_C" >"$FH/x/filter"
-	echo "__do_sys_gete* !$FN_C" >"$FH/x/notrace"
+	echo "__do_sys_sched_* __do_sys_gettid !$FN_C" >"$FH/x/notrace"
 	echo 1 >"$FH/x/commit"
 	echo 1 >"$FH/x/enabled"
 	hammer "$SYS_A" 10

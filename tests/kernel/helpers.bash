@@ -7,15 +7,17 @@ TOOLS=$(cd "$BATS_TEST_DIRNAME/../tools" && pwd)
 TRACING=/sys/kernel/tracing
 
 # Traceable functions that only fhook-hammer calls while a test runs: each
-# is the body of an argument-less syscall (checked in 00-module.bats).
+# is the body of an argument-less syscall (checked in 30-enable.bats). Not
+# get[ug]id and gete[ug]id: every exec calls those; a new bash calls
+# getppid and getpgrp once, so no test starts a bash while counting.
 FN_A=__do_sys_getppid
 FN_B=__do_sys_getpgrp
-FN_C=__do_sys_getegid
-FN_D=__do_sys_getgid
+FN_C=__do_sys_sched_yield
+FN_D=__do_sys_gettid
 SYS_A=getppid
 SYS_B=getpgrp
-SYS_C=getegid
-SYS_D=getgid
+SYS_C=sched_yield
+SYS_D=gettid
 
 # Load fhook once per file; every test leaves no hook behind.
 fh_setup_file() {

@@ -60,12 +60,16 @@ static bool glob_name_char(char c)
 	return ascii_alnum(c) || c == '_' || c == '.';
 }
 
-/* A bracket expression: "[", optional "!" or "^", name chars and "-", "]". */
+/*
+ * A bracket expression: "[", optional "!", name chars and "-", "]".  Only
+ * "!" negates in ftrace's glob_match(); "^" would be a literal there, and
+ * no function name has one, so it is refused rather than misread.
+ */
 static size_t glob_bracket_len(const char *s, size_t n)
 {
 	size_t i = 1;
 
-	if (i < n && (s[i] == '!' || s[i] == '^'))
+	if (i < n && s[i] == '!')
 		i++;
 	for (; i < n && s[i] != ']'; i++)
 		if (!glob_name_char(s[i]) && s[i] != '-')

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fhook-apply: options and dispatch.  Each mode is one function of the
+ * table at the bottom; they share the steps: load the profile, read the
+ * kernel's hooks, plan, then print or apply.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fhook-apply.h"
+
+const char *prog = "fhook-apply";
+
+enum mode {
+	MODE_APPLY,
+	MODE_PLAN,
+	MODE_DIFF,
+	MODE_CHECK,
+	MODE_CHECK_SYMBOLS,
+	MODE_EXPORT,
+	MODE_STATUS,
+	NR_MODES,
+};
+
+struct ctx {
+	enum mode mode;
+	bool mode_set;
+	const char *profile_path;
+	const char *root;
+	const char *functions;
+	bool json;
+	struct strv only;
+	struct plan_opts popts;
+	struct lock_opts lock;
+	struct profile profile;
+	struct kstate ks;
+	struct symbols sym;
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS] PROFILE\n"
+		"       %s --plan|--diff|--check|--check-symbols [OPTIONS] PROFILE\n"
+		"       %s --export|--status [OPTIONS]\n"
+		"\n"
+		"Make the hooks in %s match PROFILE (see fhook.cfg(5)):\n"
+		"create missing hooks, re-commit changed ones, enable or disable them and\n"
+		"leave identical hooks untouched.  All or nothing: when a step fails, every\n"
+		"hook touched is restored.  PROFILE \"-\" is standard input.\n"
+		"\n"
+		"Modes:\n"
+		"  (none)             apply PROFILE\n"
+		"  --plan             print the operations apply would do, as a shell script\n"
+		"  --diff             what differs, hook by hook, attribute by attribute\n"
+		"  --check            validate PROFILE only\n"
+		"  --check-symbols    validate, and match every glob against the running\n"
+		"                     kernel's available_filter_functions\n"
+		"  --export           print the live hooks as a canonical profile\n"
+		"  --status           table of hooks: enabled, generation, functions, hits,\n"
+		"                     missed (the same as fhook-stat)\n"
+		"\n"
+		"Options:\n"
+		"  --prune            also remove hooks that are not in PROFILE and carry its\n"
+		"                     tag (\"%s\" unless the profile sets one)\n"
+		"  --prune-all        also remove hooks not in PROFILE made by anyone\n"
+		"  --only NAME        only this hook of PROFILE (repeatable)\n"
+		"  --json             one JSON object on stdout\n"
+		"  --root DIR         fhook's configfs directory (default %s)\n"
+		"  --functions FILE   traceable functions (default available_filter_functions\n"
+		"                     in /sys/kernel/tracing, or /sys/kernel/debug/tracing)\n"
+		"  --lock FILE        lock file (default $FHOOK_APPLY_LOCK, or %s)\n"
+		"  --lock-timeout S   wait at most S seconds for another fhook-apply to finish\n"
+		"                     (default 60; 0: fail at once)\n"
+		"  -h, --help         show this help\n"
+		"  -V, --version      show the version\n"
+		"\n"
+		"Exit status:\n"
+		"  0  applied, or nothing to do; --diff: no differences\n"
+		"  1  invalid profile (nothing applied); --diff: differences\n"
+		"  2  usage error; --diff: also an invalid profile\n"
+		"  3  failed, and every hook touched was restored (or none was touched)\n"
+		"  4  failed, and the rollback failed too: what is left is listed\n",
+		prog, prog, prog, FHOOK_ROOT, FHOOK_TAG, FHOOK_ROOT, FHOOK_LOCK);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+	errmsg("%s%s", msg, arg ? arg : "");
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return EXIT_USAGE;
+}
+
+/* Features decide which flags and actions a profile may name. */
+static int load_features(struct ctx *c, bool required)
+{
+	struct stat st;
+
+	if (!required && stat(c->root, &st)) {
+		memset(&c->ks, 0, sizeof(c->ks));
+		c->ks.root = c->root;
+		features_builtin(&c->ks.feat);
+		return 0;
+	}
+	return kstate_open(&c->ks, c->root) ? EXIT_FAILED : 0;
+}
+
+static int invalid(struct ctx *c)
+{
+	const struct profile *p = &c->profile;
+
+	errmsg("%s: %u error%s, nothing applied", profile_name(p), p->errors,
+	       p->errors == 1 ? "" : "s");
+	if (c->json)
+		print_invalid(stdout, p);
+	return c->mode == MODE_DIFF ? EXIT_USAGE : EXIT_INVALID;
+}
+
+static bool has_optional(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->hooks[i].optional)
+			return true;
+	return false;
+}
+
+/* Optional hooks need the function list; --check-symbols needs it all. */
+static int check_symbols(struct ctx *c)
+{
+	bool strict = c->mode == MODE_CHECK_SYMBOLS;
+	int ret;
+
+	if (c->mode == MODE_CHECK || (!strict && !has_optional(&c->profile)))
+		return 0;
+	ret = symbols_load(&c->sym, c->functions);
+	if (ret && strict) {
+		errmsg("%s: %s", c->sym.path, strerror(-ret));
+		return EXIT_FAILED;
+	}
+	if (ret) {
+		warnmsg("%s: %s; optional hooks are applied like the others",
+			c->sym.path, strerror(-ret));
+		return 0;
+	}
+	if (profile_check_symbols(&c->profile, &c->sym, strict))
+		return invalid(c);
+	return 0;
+}
+
+static int check_only(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->only.n; i++)
+		if (!profile_find(&c->profile, c->only.v[i]))
+			return usage_error("--only: no such hook in the profile: ",
+					   c->only.v[i]);
+	return 0;
+}
+
+/* Everything that reads a profile starts here. */
+static int load_profile(struct ctx *c)
+{
+	bool check = c->mode == MODE_CHECK || c->mode == MODE_CHECK_SYMBOLS;
+	int ret;
+
+	ret = load_features(c, !check);
+	if (ret)
+		return ret;
+	if (profile_load(&c->profile, c->profile_path, &c->ks.feat))
+		return invalid(c);
+	ret = check_only(c);
+	if (!ret)
+		ret = check_symbols(c);
+	return ret;
+}
+
+static int run_check(struct ctx *c)
+{
+	int ret = load_profile(c);
+
+	if (!ret)
+		print_check(stdout, &c->profile, c->mode == MODE_CHECK_SYMBOLS,
+			    c->json);
+	return ret;
+}
+
+static int plan_for(struct ctx *c, struct plan *pl)
+{
+	int ret = load_profile(c);
+
+	if (ret)
+		return ret;
+	if (c->mode == MODE_APPLY && lock_acquire(&c->lock))
+		return EXIT_FAILED;
+	if (kstate_load(&c->ks))
+		return EXIT_FAILED;
+	plan_build(pl, &c->profile, &c->ks, &c->popts);
+	return 0;
+}
+
+static int run_plan(struct ctx *c)
+{
+	struct plan pl;
+	int ret = plan_for(c, &pl);
+
+	if (ret)
+		return ret;
+	print_plan(stdout, &pl, c->profile_path, c->json);
+	plan_free(&pl);
+	return 0;
+}
+
+static int run_diff(struct ctx *c)
+{
+	struct plan pl;
+	size_t count[4];
+	int ret = plan_for(c, &pl);
+
+	if (ret)
+		return ret;
+	print_diff(stdout, &pl, &c->profile, c->json);
+	plan_count(&pl, count);
+	ret = count[CHANGE_NONE] == pl.n ? EXIT_APPLIED : EXIT_INVALID;
+	plan_free(&pl);
+	return ret;
+}
+
+static int run_apply(struct ctx *c)
+{
+	struct outcome out = { 0 };
+	struct plan pl;
+	int ret = plan_for(c, &pl);
+
+	if (ret)
+		return ret;
+	if (pl.nr_ops)
+		apply_run(&pl, &c->ks, &out);
+	print_outcome(stdout, &pl, &c->profile, &out, c->json);
+	ret = out.status;
+	outcome_free(&out);
+	plan_free(&pl);
+	return ret;
+}
+
+static int read_kernel(struct ctx *c)
+{
+	if (kstate_open(&c->ks, c->root) || kstate_load(&c->ks))
+		return EXIT_FAILED;
+	return 0;
+}
+
+static int run_export(struct ctx *c)
+{
+	int ret = read_kernel(c);
+
+	if (!ret)
+		export_profile(stdout, &c->ks);
+	return ret;
+}
+
+static int run_status(struct ctx *c)
+{
+	int ret = read_kernel(c);
+
+	if (ret)
+		return ret;
+	/* without a function list, the FUNCTIONS column shows "-" */
+	symbols_load(&c->sym, c->functions);
+	print_status(stdout, &c->ks, &c->sym, c->json);
+	return 0;
+}
+
+static const struct mode_desc {
+	const char *option;
+	bool profile;		/* takes a PROFILE argument */
+	int (*run)(struct ctx *c);
+} modes[NR_MODES] = {
+	[MODE_APPLY]		= { NULL,		true,	run_apply },
+	[MODE_PLAN]		= { "--plan",		true,	run_plan },
+	[MODE_DIFF]		= { "--diff",		true,	run_diff },
+	[MODE_CHECK]		= { "--check",		true,	run_check },
+	[MODE_CHECK_SYMBOLS]	= { "--check-symbols",	true,	run_check },
+	[MODE_EXPORT]		= { "--export",		false,	run_export },
+	[MODE_STATUS]		= { "--status",		false,	run_status },
+};
+
+enum {
+	OPT_PRUNE = 0x100,
+	OPT_PRUNE_ALL,
+	OPT_ONLY,
+	OPT_JSON,
+	OPT_ROOT,
+	OPT_FUNCTIONS,
+	OPT_LOCK,
+	OPT_LOCK_TIMEOUT,
+	OPT_MODE,		/* + enum mode */
+};
+
+static const struct option options[] = {
+	{ "plan",		no_argument,		NULL, OPT_MODE + MODE_PLAN },
+	{ "diff",		no_argument,		NULL, OPT_MODE + MODE_DIFF },
+	{ "check",		no_argument,		NULL, OPT_MODE + MODE_CHECK },
+	{ "check-symbols",	no_argument,		NULL,
+	  OPT_MODE + MODE_CHECK_SYMBOLS },
+	{ "export",		no_argument,		NULL, OPT_MODE + MODE_EXPORT },
+	{ "status",		no_argument,		NULL, OPT_MODE + MODE_STATUS },
+	{ "prune",		no_argument,		NULL, OPT_PRUNE },
+	{ "prune-all",		no_argument,		NULL, OPT_PRUNE_ALL },
+	{ "only",		required_argument,	NULL, OPT_ONLY },
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "root",		required_argument,	NULL, OPT_ROOT },
+	{ "functions",		required_argument,	NULL, OPT_FUNCTIONS },
+	{ "lock",		required_argument,	NULL, OPT_LOCK },
+	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 },
+};
+
+static int parse_timeout(struct ctx *c, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v > INT_MAX || arg[0] == '-')
+		return usage_error("--lock-timeout: not a number of seconds: ",
+				   arg);
+	c->lock.timeout = v;
+	return 0;
+}
+
+/* One option; -1 to stop with exit code *@ret. */
+static int parse_opt(struct ctx *c, int opt, int *ret)
+{
+	if (opt >= OPT_MODE) {
+		if (c->mode_set && c->mode != (enum mode)(opt - OPT_MODE)) {
+			*ret = usage_error("only one mode at a time", NULL);
+			return -1;
+		}
+		c->mode = opt - OPT_MODE;
+		c->mode_set = true;
+		return 0;
+	}
+	switch (opt) {
+	case OPT_PRUNE_ALL:
+		c->popts.prune_all = true;
+		c->popts.prune = true;
+		break;
+	case OPT_PRUNE:
+		c->popts.prune = true;
+		break;
+	case OPT_ONLY:
+		strv_add(&c->only, optarg);
+		c->popts.only = &c->only;
+		break;
+	case OPT_JSON:
+		c->json = true;
+		break;
+	case OPT_ROOT:
+		c->root = optarg;
+		break;
+	case OPT_FUNCTIONS:
+		c->functions = optarg;
+		break;
+	case OPT_LOCK:
+		c->lock.path = optarg;
+		break;
+	case OPT_LOCK_TIMEOUT:
+		*ret = parse_timeout(c, optarg);
+		return *ret ? -1 : 0;
+	case 'h':
+		print_help(stdout);
+		*ret = EXIT_APPLIED;
+		return -1;
+	case 'V':
+		printf("%s %s\n", prog, FHOOK_APPLY_VERSION);
+		*ret = EXIT_APPLIED;
+		return -1;
+	default:
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+		*ret = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Arguments that fit the mode, or a usage error. */
+static int check_args(struct ctx *c, int argc, char **argv)
+{
+	const struct mode_desc *m = &modes[c->mode];
+	int nargs = argc - optind;
+
+	if (m->profile && nargs != 1)
+		return usage_error(nargs ? "one PROFILE only" : "no PROFILE given",
+				   NULL);
+	if (!m->profile && nargs)
+		return usage_error(m->option ? m->option : prog,
+				   " takes no PROFILE");
+	if (c->popts.prune && c->mode != MODE_APPLY && c->mode != MODE_PLAN &&
+	    c->mode != MODE_DIFF)
+		return usage_error("--prune works with apply, --plan and --diff",
+				   NULL);
+	if (c->popts.prune && c->only.n)
+		return usage_error("--prune and --only cannot be combined", NULL);
+	if (c->only.n && !m->profile)
+		return usage_error("--only needs a PROFILE", NULL);
+	c->profile_path = m->profile ? argv[optind] : NULL;
+	return 0;
+}
+
+/* False to go on; true to stop with exit code *@ret. */
+static bool parse_args(struct ctx *c, int argc, char **argv, int *ret)
+{
+	const char *base = strrchr(argv[0], '/');
+	int opt;
+
+	c->root = FHOOK_ROOT;
+	c->lock.path = getenv("FHOOK_APPLY_LOCK");
+	if (!c->lock.path || !*c->lock.path)
+		c->lock.path = FHOOK_LOCK;
+	c->lock.timeout = 60;
+	/* fhook-stat is fhook-apply --status under another name */
+	if (!strcmp(base ? base + 1 : argv[0], "fhook-stat")) {
+		prog = "fhook-stat";
+		c->mode = MODE_STATUS;
+		c->mode_set = true;
+	}
+	while ((opt = getopt_long(argc, argv, "hV", options, NULL)) != -1)
+		if (parse_opt(c, opt, ret))
+			return true;
+	*ret = check_args(c, argc, argv);
+	return *ret != 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c = { 0 };
+	int ret;
+
+	if (!parse_args(&c, argc, argv, &ret))
+		ret = modes[c.mode].run(&c);
+	if (c.profile.path)
+		profile_free(&c.profile);
+	kstate_free(&c.ks);
+	symbols_free(&c.sym);
+	strv_free(&c.only);
+	return ret;
+}

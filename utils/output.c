@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything fhook-apply prints on stdout: the plan as a shell script,
+ * the diff, the result of an apply and the status table, as text or as
+ * one JSON object per run (--json).  Errors go to stderr elsewhere.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fhook-apply.h"
+
+/* A minimal JSON writer: enough for flat objects, arrays and strings. */
+struct json {
+	FILE *f;
+	bool comma;
+};
+
+static void j_string(struct json *j, const char *s)
+{
+	fputc('"', j->f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(j->f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(j->f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, j->f);
+	}
+	fputc('"', j->f);
+}
+
+static void j_key(struct json *j, const char *key)
+{
+	if (j->comma)
+		fputc(',', j->f);
+	j->comma = true;
+	if (key) {
+		j_string(j, key);
+		fputc(':', j->f);
+	}
+}
+
+static void j_open(struct json *j, const char *key, char c)
+{
+	j_key(j, key);
+	fputc(c, j->f);
+	j->comma = false;
+}
+
+static void j_close(struct json *j, char c)
+{
+	fputc(c, j->f);
+	j->comma = true;
+}
+
+static void j_str(struct json *j, const char *key, const char *val)
+{
+	j_key(j, key);
+	if (val)
+		j_string(j, val);
+	else
+		fputs("null", j->f);
+}
+
+static void j_num(struct json *j, const char *key, long long val)
+{
+	j_key(j, key);
+	fprintf(j->f, "%lld", val);
+}
+
+static void j_bool(struct json *j, const char *key, bool val)
+{
+	j_key(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
+static void j_strv(struct json *j, const char *key, const struct strv *sv)
+{
+	size_t i;
+
+	j_open(j, key, '[');
+	for (i = 0; i < sv->n; i++)
+		j_str(j, NULL, sv->v[i]);
+	j_close(j, ']');
+}
+
+static void j_end(struct json *j)
+{
+	j_close(j, '}');
+	fputc('\n', j->f);
+}
+
+static const char * const change_names[] = {
+	[CHANGE_NONE]	= "none",
+	[CHANGE_CREATE]	= "create",
+	[CHANGE_UPDATE]	= "update",
+	[CHANGE_REMOVE]	= "remove",
+};
+
+/* The attributes a profile sets, in the order the module lists them. */
+static const struct attr {
+	unsigned int bit;
+	const char *name;
+} attrs[] = {
+	{ DIFF_FILTER,	"filter" },
+	{ DIFF_NOTRACE,	"notrace" },
+	{ DIFF_FLAGS,	"flags" },
+	{ DIFF_ACTION,	"action" },
+	{ DIFF_ENABLED,	"enabled" },
+	{ DIFF_TAG,	"tag" },
+	{ DIFF_STAGED,	"staged" },
+};
+
+#define NR_ATTRS	ARRAY_SIZE(attrs)
+
+static const struct strv *cfg_list(const struct hook_cfg *cfg, unsigned int bit)
+{
+	switch (bit) {
+	case DIFF_FILTER:
+		return &cfg->filter;
+	case DIFF_NOTRACE:
+		return &cfg->notrace;
+	case DIFF_FLAGS:
+		return &cfg->flags;
+	default:
+		return &cfg->action;
+	}
+}
+
+/* One attribute's value as text: lists space-separated, "(none)" if empty. */
+static char *attr_text(const struct hook_cfg *cfg, bool enabled,
+		       const char *tag, unsigned int bit)
+{
+	char *s;
+
+	if (bit == DIFF_ENABLED)
+		return xstrdup(enabled ? "1" : "0");
+	if (bit == DIFF_TAG)
+		return xstrdup(*tag ? tag : "(none)");
+	s = strv_join(cfg_list(cfg, bit), " ");
+	if (*s)
+		return s;
+	free(s);
+	return xstrdup("(none)");
+}
+
+static void j_attr(struct json *j, const char *key, const struct hook_cfg *cfg,
+		   bool enabled, const char *tag, unsigned int bit)
+{
+	if (bit == DIFF_ENABLED)
+		j_bool(j, key, enabled);
+	else if (bit == DIFF_TAG)
+		j_str(j, key, tag);
+	else
+		j_strv(j, key, cfg_list(cfg, bit));
+}
+
+static void where(char *buf, size_t size, const struct profile *p,
+		  const struct item *it)
+{
+	if (it->ph)
+		profile_where(p, it->ph->set, buf, size);
+	else
+		snprintf(buf, size, "not in profile, tag %s",
+			 *it->kh->tag ? it->kh->tag : "(none)");
+}
+
+static void diffs_text(char *buf, size_t size, unsigned int diffs)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NR_ATTRS; i++)
+		if (diffs & attrs[i].bit)
+			len += snprintf(buf + len, size - len, "%s%s",
+					len ? ", " : "", attrs[i].name);
+}
+
+static void plan_summary(FILE *f, const struct plan *pl, const char *prefix)
+{
+	size_t c[4];
+
+	plan_count(pl, c);
+	fprintf(f, "%s%zu to create, %zu to change, %zu to remove, %zu unchanged\n",
+		prefix, c[CHANGE_CREATE], c[CHANGE_UPDATE], c[CHANGE_REMOVE],
+		c[CHANGE_NONE]);
+}
+
+static void plan_script_op(FILE *f, const struct op *op)
+{
+	char *path = shell_quote(op->path, false), *val;
+
+	switch (op->kind) {
+	case OP_MKDIR:
+		fprintf(f, "mkdir %s\n", path);
+		break;
+	case OP_RMDIR:
+		fprintf(f, "rmdir %s\n", path);
+		break;
+	case OP_WRITE:
+		val = shell_quote(op->value, true);
+		fprintf(f, "printf '%%s\\n' %s > %s\n", val, path);
+		free(val);
+		break;
+	}
+	free(path);
+}
+
+/* Text in a comment line: a newline in a file name must not end it. */
+static void comment_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(iscntrl((unsigned char)*s) ? '?' : *s, f);
+}
+
+static void plan_script(FILE *f, const struct plan *pl, const char *profile)
+{
+	const struct item *it;
+	char diffs[128];
+	size_t i;
+
+	fputs("#!/bin/sh\n# fhook-apply --plan ", f);
+	comment_text(f, profile);
+	fputs(" against ", f);
+	comment_text(f, pl->root);
+	fputc('\n', f);
+	plan_summary(f, pl, "# ");
+	fprintf(f, "set -e\n");
+	if (!pl->nr_ops)
+		fprintf(f, "# nothing to do\n");
+	for (i = 0; i < pl->nr_ops; i++) {
+		it = &pl->items[pl->ops[i].item];
+		if (!i || pl->ops[i - 1].item != pl->ops[i].item) {
+			diffs_text(diffs, sizeof(diffs), it->diffs);
+			fprintf(f, "# %s: %s%s%s%s\n", it->name,
+				change_names[it->change], *diffs ? " (" : "",
+				diffs, *diffs ? ")" : "");
+		}
+		plan_script_op(f, &pl->ops[i]);
+	}
+}
+
+static void j_op(struct json *j, const struct plan *pl, const struct op *op)
+{
+	static const char * const kinds[] = {
+		[OP_MKDIR] = "mkdir", [OP_WRITE] = "write", [OP_RMDIR] = "rmdir",
+	};
+
+	j_open(j, NULL, '{');
+	j_str(j, "hook", pl->items[op->item].name);
+	j_str(j, "op", kinds[op->kind]);
+	j_str(j, "path", op->path);
+	if (op->kind == OP_WRITE)
+		j_str(j, "value", op->value);
+	j_close(j, '}');
+}
+
+static void j_summary(struct json *j, const struct plan *pl)
+{
+	size_t c[4];
+
+	plan_count(pl, c);
+	j_open(j, "summary", '{');
+	j_num(j, "create", c[CHANGE_CREATE]);
+	j_num(j, "update", c[CHANGE_UPDATE]);
+	j_num(j, "remove", c[CHANGE_REMOVE]);
+	j_num(j, "unchanged", c[CHANGE_NONE]);
+	j_close(j, '}');
+}
+
+void print_plan(FILE *f, const struct plan *pl, const char *profile, bool json)
+{
+	struct json j = { .f = f };
+	size_t i;
+
+	if (!json) {
+		plan_script(f, pl, profile);
+		return;
+	}
+	j_open(&j, NULL, '{');
+	j_str(&j, "profile", profile);
+	j_str(&j, "root", pl->root);
+	j_summary(&j, pl);
+	j_open(&j, "operations", '[');
+	for (i = 0; i < pl->nr_ops; i++)
+		j_op(&j, pl, &pl->ops[i]);
+	j_close(&j, ']');
+	j_end(&j);
+}
+
+/* "+ name", "~ name" or "- name", then one line per attribute. */
+static void diff_item_text(FILE *f, const struct profile *p,
+			   const struct item *it)
+{
+	static const char marks[] = { ' ', '+', '~', '-' };
+	const struct phook *ph = it->ph;
+	const struct khook *kh = it->kh;
+	char loc[512], *old, *new;
+	size_t i;
+
+	where(loc, sizeof(loc), p, it);
+	fprintf(f, "%c %s (%s)\n", marks[it->change], it->name, loc);
+	for (i = 0; i < NR_ATTRS && it->change != CHANGE_REMOVE; i++) {
+		if (attrs[i].bit == DIFF_STAGED)
+			continue;
+		if (it->change == CHANGE_UPDATE && !(it->diffs & attrs[i].bit))
+			continue;
+		new = attr_text(&ph->cfg, ph->enabled, p->tag, attrs[i].bit);
+		if (kh) {
+			old = attr_text(&kh->live, kh->enabled, kh->tag,
+					attrs[i].bit);
+			fprintf(f, "    %s: %s -> %s\n", attrs[i].name, old, new);
+			free(old);
+		} else {
+			fprintf(f, "    %s: %s\n", attrs[i].name, new);
+		}
+		free(new);
+	}
+}
+
+static void diff_item_json(struct json *j, const struct profile *p,
+			   const struct item *it)
+{
+	const struct phook *ph = it->ph;
+	const struct khook *kh = it->kh;
+	char loc[512];
+	size_t i;
+
+	j_open(j, NULL, '{');
+	j_str(j, "hook", it->name);
+	j_str(j, "change", change_names[it->change]);
+	if (ph)
+		profile_where(p, ph->set, loc, sizeof(loc));
+	j_str(j, "where", ph ? loc : NULL);
+	j_open(j, "attributes", '[');
+	for (i = 0; i < NR_ATTRS && it->change != CHANGE_REMOVE; i++) {
+		if (attrs[i].bit == DIFF_STAGED ||
+		    (it->change == CHANGE_UPDATE && !(it->diffs & attrs[i].bit)))
+			continue;
+		j_open(j, NULL, '{');
+		j_str(j, "name", attrs[i].name);
+		if (kh)
+			j_attr(j, "kernel", &kh->live, kh->enabled, kh->tag,
+			       attrs[i].bit);
+		else
+			j_str(j, "kernel", NULL);
+		j_attr(j, "profile", &ph->cfg, ph->enabled, p->tag, attrs[i].bit);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+	j_close(j, '}');
+}
+
+void print_diff(FILE *f, const struct plan *pl, const struct profile *p,
+		bool json)
+{
+	struct json j = { .f = f };
+	size_t i;
+
+	if (json) {
+		j_open(&j, NULL, '{');
+		j_str(&j, "profile", profile_name(p));
+		j_str(&j, "root", pl->root);
+		j_open(&j, "differences", '[');
+	}
+	for (i = 0; i < pl->n; i++) {
+		if (pl->items[i].change == CHANGE_NONE)
+			continue;
+		if (json)
+			diff_item_json(&j, p, &pl->items[i]);
+		else
+			diff_item_text(f, p, &pl->items[i]);
+	}
+	if (json) {
+		j_close(&j, ']');
+		j_end(&j);
+	}
+}
+
+static const char *status_name(const struct outcome *out, size_t nr_ops)
+{
+	switch (out->status) {
+	case EXIT_APPLIED:
+		return nr_ops ? "applied" : "unchanged";
+	case EXIT_FAILED:
+		return "rolled-back";
+	default:
+		return "incomplete";
+	}
+}
+
+/* What one hook became, for the success report. */
+static void item_result(FILE *f, const struct item *it)
+{
+	char diffs[128];
+
+	switch (it->change) {
+	case CHANGE_CREATE:
+		fprintf(f, "%s: created\n", it->name);
+		break;
+	case CHANGE_UPDATE:
+		diffs_text(diffs, sizeof(diffs), it->diffs);
+		fprintf(f, "%s: changed (%s)\n", it->name, diffs);
+		break;
+	case CHANGE_REMOVE:
+		fprintf(f, "%s: removed\n", it->name);
+		break;
+	case CHANGE_NONE:
+		break;
+	}
+}
+
+static void left_text(const struct plan *pl, const struct left *l)
+{
+	const struct khook *before = pl->items[l->item].kh;
+	const char *name = pl->items[l->item].name;
+	char *now, *was;
+	size_t i;
+
+	if (l->absent || l->extra || l->unreadable) {
+		errmsg("not restored: %s: %s", name,
+		       l->absent ? "missing, was present" :
+		       l->extra ? "exists, was absent" : "cannot be read back");
+		return;
+	}
+	for (i = 0; i < NR_ATTRS; i++) {
+		if (!(l->diffs & attrs[i].bit))
+			continue;
+		if (attrs[i].bit == DIFF_STAGED) {
+			errmsg("not restored: %s: staged attributes differ", name);
+			continue;
+		}
+		now = attr_text(&l->now.live, l->now.enabled, l->now.tag,
+				attrs[i].bit);
+		was = attr_text(&before->live, before->enabled, before->tag,
+				attrs[i].bit);
+		errmsg("not restored: %s: %s: now %s, was %s", name,
+		       attrs[i].name, now, was);
+		free(now);
+		free(was);
+	}
+}
+
+static void outcome_text(FILE *f, const struct plan *pl,
+			 const struct profile *p, const struct outcome *out)
+{
+	size_t c[4], i;
+
+	if (out->status)
+		return;
+	plan_count(pl, c);
+	if (!pl->nr_ops) {
+		fprintf(f, "%s: nothing to do: %zu hooks up to date (0 writes)\n",
+			profile_name(p), c[CHANGE_NONE]);
+		return;
+	}
+	for (i = 0; i < pl->n; i++)
+		item_result(f, &pl->items[i]);
+	fprintf(f, "%s: applied: %zu created, %zu changed, ", profile_name(p),
+		c[CHANGE_CREATE], c[CHANGE_UPDATE]);
+	fprintf(f, "%zu removed, %zu up to date (%zu writes)\n",
+		c[CHANGE_REMOVE], c[CHANGE_NONE], out->done);
+}
+
+/* After a failure, on stderr whatever the output format: what happened. */
+static void failure_text(const struct plan *pl, const struct profile *p,
+			 const struct outcome *out)
+{
+	const struct item *it = &pl->items[pl->ops[out->failed_op].item];
+	char loc[512], what[128], *names;
+	size_t i;
+
+	if (it->ph)
+		profile_where(p, it->ph->set, loc, sizeof(loc));
+	else
+		snprintf(loc, sizeof(loc), "%s", profile_name(p));
+	names = strv_join(&out->rolled_back, ", ");
+	if (out->err == EINTR)
+		snprintf(what, sizeof(what), "interrupted at hook '%s'", it->name);
+	else
+		snprintf(what, sizeof(what), "hook '%s' failed", it->name);
+	if (out->status == EXIT_FAILED && *names)
+		errmsg("%s: %s; restored as they were: %s", loc, what, names);
+	else if (out->status == EXIT_FAILED)
+		errmsg("%s: %s; nothing was changed", loc, what);
+	else
+		errmsg("%s: %s; rollback incomplete:", loc, what);
+	free(names);
+	for (i = 0; i < out->nr_left; i++)
+		left_text(pl, &out->left[i]);
+}
+
+/* The names of the attributes in @diffs, as a JSON array. */
+static void j_diffs(struct json *j, const char *key, unsigned int diffs)
+{
+	size_t i;
+
+	j_open(j, key, '[');
+	for (i = 0; i < NR_ATTRS; i++)
+		if (diffs & attrs[i].bit)
+			j_str(j, NULL, attrs[i].name);
+	j_close(j, ']');
+}
+
+static void j_hooks_result(struct json *j, const struct plan *pl)
+{
+	size_t i;
+
+	j_open(j, "hooks", '[');
+	for (i = 0; i < pl->n; i++) {
+		j_open(j, NULL, '{');
+		j_str(j, "hook", pl->items[i].name);
+		j_str(j, "change", change_names[pl->items[i].change]);
+		j_diffs(j, "attributes", pl->items[i].diffs);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
+static void j_error(struct json *j, const struct plan *pl,
+		    const struct outcome *out)
+{
+	const struct op *op = &pl->ops[out->failed_op];
+
+	j_open(j, "error", '{');
+	j_str(j, "hook", pl->items[op->item].name);
+	j_str(j, "path", op->path);
+	j_num(j, "errno", out->err);
+	j_str(j, "errno_name", strerrorname_np(out->err));
+	j_str(j, "message", strerror(out->err));
+	j_str(j, "last_error", out->last_error);
+	j_close(j, '}');
+}
+
+static void j_left(struct json *j, const struct plan *pl,
+		   const struct outcome *out)
+{
+	const struct left *l;
+	size_t i;
+
+	j_open(j, "left", '[');
+	for (i = 0; i < out->nr_left; i++) {
+		l = &out->left[i];
+		j_open(j, NULL, '{');
+		j_str(j, "hook", pl->items[l->item].name);
+		j_bool(j, "missing", l->absent);
+		j_bool(j, "extra", l->extra);
+		j_bool(j, "unreadable", l->unreadable);
+		j_diffs(j, "attributes", l->diffs);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
+void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
+		   const struct outcome *out, bool json)
+{
+	struct json j = { .f = f };
+
+	if (out->status)
+		failure_text(pl, p, out);
+	if (!json) {
+		outcome_text(f, pl, p, out);
+		return;
+	}
+	j_open(&j, NULL, '{');
+	j_str(&j, "profile", profile_name(p));
+	j_str(&j, "root", pl->root);
+	j_str(&j, "status", status_name(out, pl->nr_ops));
+	j_num(&j, "exit", out->status);
+	j_num(&j, "writes", out->done);
+	j_summary(&j, pl);
+	j_hooks_result(&j, pl);
+	if (out->status) {
+		j_error(&j, pl, out);
+		j_strv(&j, "rolled_back", &out->rolled_back);
+		j_left(&j, pl, out);
+	}
+	j_end(&j);
+}
+
+static void status_json(FILE *f, const struct kstate *ks,
+			const struct symbols *sym)
+{
+	const struct khook *kh;
+	struct json j = { .f = f };
+	long n;
+	size_t i;
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "root", ks->root);
+	j_str(&j, "version", ks->version);
+	j_open(&j, "hooks", '[');
+	for (i = 0; i < ks->n; i++) {
+		kh = &ks->hooks[i];
+		j_open(&j, NULL, '{');
+		j_str(&j, "hook", kh->name);
+		j_bool(&j, "enabled", kh->enabled);
+		j_num(&j, "generation", kh->generation);
+		n = symbols_count(sym, &kh->live);
+		if (n < 0)
+			j_str(&j, "functions", NULL);
+		else
+			j_num(&j, "functions", n);
+		j_num(&j, "hits", kh->hits);
+		j_num(&j, "missed", kh->missed);
+		j_str(&j, "tag", kh->tag);
+		j_strv(&j, "filter", &kh->live.filter);
+		j_strv(&j, "notrace", &kh->live.notrace);
+		j_strv(&j, "flags", &kh->live.flags);
+		j_strv(&j, "action", &kh->live.action);
+		j_str(&j, "last_error", kh->last_error);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+	j_end(&j);
+}
+
+#define STATUS_COLS	7
+
+static void status_row(char *cell[STATUS_COLS], const struct khook *kh,
+		       const struct symbols *sym)
+{
+	long n = symbols_count(sym, &kh->live);
+
+	cell[0] = xstrdup(kh->name);
+	cell[1] = xstrdup(kh->enabled ? "yes" : "no");
+	xasprintf(&cell[2], "%llu", kh->generation);
+	if (n < 0)
+		cell[3] = xstrdup("-");
+	else
+		xasprintf(&cell[3], "%ld", n);
+	xasprintf(&cell[4], "%llu", kh->hits);
+	xasprintf(&cell[5], "%llu", kh->missed);
+	cell[6] = xstrdup(*kh->tag ? kh->tag : "-");
+}
+
+/* The table fhook-stat prints: columns as wide as their widest cell. */
+void print_status(FILE *f, const struct kstate *ks, const struct symbols *sym,
+		  bool json)
+{
+	static const char * const head[STATUS_COLS] = {
+		"HOOK", "ENABLED", "GENERATION", "FUNCTIONS", "HITS", "MISSED",
+		"TAG",
+	};
+	char *(*rows)[STATUS_COLS];
+	size_t width[STATUS_COLS], i, c;
+
+	if (json) {
+		status_json(f, ks, sym);
+		return;
+	}
+	rows = xcalloc(ks->n + 1, sizeof(*rows));
+	for (c = 0; c < STATUS_COLS; c++) {
+		rows[0][c] = xstrdup(head[c]);
+		width[c] = strlen(head[c]);
+	}
+	for (i = 0; i < ks->n; i++) {
+		status_row(rows[i + 1], &ks->hooks[i], sym);
+		for (c = 0; c < STATUS_COLS; c++)
+			if (strlen(rows[i + 1][c]) > width[c])
+				width[c] = strlen(rows[i + 1][c]);
+	}
+	for (i = 0; i <= ks->n; i++) {
+		for (c = 0; c < STATUS_COLS; c++) {
+			if (c < STATUS_COLS - 1)
+				fprintf(f, "%-*s  ", (int)width[c], rows[i][c]);
+			else
+				fprintf(f, "%s\n", rows[i][c]);
+			free(rows[i][c]);
+		}
+	}
+	free(rows);
+}
+
+void print_check(FILE *f, const struct profile *p, bool symbols, bool json)
+{
+	struct json j = { .f = f };
+	struct strv skipped = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->hooks[i].skip)
+			strv_add(&skipped, p->hooks[i].name);
+	if (json) {
+		j_open(&j, NULL, '{');
+		j_str(&j, "profile", profile_name(p));
+		j_str(&j, "status", "valid");
+		j_num(&j, "hooks", p->n);
+		j_strv(&j, "skipped", &skipped);
+		j_end(&j);
+	} else {
+		fprintf(f, "%s: valid, %zu hooks%s", profile_name(p), p->n,
+			symbols ? ", every glob matches a traceable function" : "");
+		if (skipped.n)
+			fprintf(f, " (%zu optional skipped)", skipped.n);
+		fputc('\n', f);
+	}
+	strv_free(&skipped);
+}
+
+void print_invalid(FILE *f, const struct profile *p)
+{
+	struct json j = { .f = f };
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "profile", profile_name(p));
+	j_str(&j, "status", "invalid");
+	j_num(&j, "errors", p->errors);
+	j_end(&j);
+}

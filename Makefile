@@ -32,6 +32,7 @@ module:
 	$(MAKE) -C module KDIR=$(KDIR)
 
 tools: $(TEST_TOOLS)
+	$(MAKE) -C utils
 
 tests/tools/%: tests/tools/%.c
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
@@ -42,12 +43,17 @@ check: tools
 demo: tools
 	scripts/demo
 
+bench:
+	bench/run
+
 install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/module INSTALL_MOD_DIR=extra modules_install
-	depmod -a $$(cat $(KDIR)/include/config/kernel.release)
+	depmod -a $$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
+	$(MAKE) -C utils install PREFIX=$(PREFIX)
+	PREFIX=$(PREFIX) dist/install
 
 clean:
 	$(MAKE) -C module KDIR=$(KDIR) clean || true
 	rm -rf build $(TEST_TOOLS)
 
-.PHONY: all module tools check demo install clean
+.PHONY: all module tools check demo bench install clean

@@ -1,0 +1,340 @@
+#!/usr/bin/env bats
+# Profiles: what parses, what each key means, and every validation error
+# with its exact text and file:line; an invalid profile applies nothing.
+
+load helpers
+
+setup() {
+	fa_setup
+}
+
+@test "a valid profile checks, with its hook count" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  sched = {
+    filter  = [ "schedule", "try_to_wake_up" ];
+    notrace = [ ];
+    flags   = [ "RECURSION" ];
+    action  = "count";
+    enabled = true;
+  };
+  other = { filter = [ "vfs_read" ]; };
+};
+EOF
+	run --separate-stderr -0 fa --check p.cfg
+	fa_eq "$output" "p.cfg: valid, 2 hooks"
+	fa_eq "$stderr" ""
+}
+
+@test "defaults: action count, enabled, no notrace, no flags" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = { h = { filter = [ "f" ]; }; };
+EOF
+	run -1 fa --diff p.cfg
+	fa_eq "$output" "+ h (p.cfg:2)
+    filter: f
+    notrace: (none)
+    flags: (none)
+    action: count
+    enabled: 1
+    tag: fhook-apply"
+}
+
+@test "lists are canonical: sorted, deduplicated, words split, flags in module order" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  h = {
+    filter = ( "b a", "c", "a" );
+    flags = [ "RCU", "RECURSION SAVE_REGS", "RCU" ];
+    action = "count count";
+    enabled = false;
+  };
+};
+EOF
+	run -1 fa --diff p.cfg
+	fa_eq "$output" "+ h (p.cfg:3)
+    filter: a b c
+    notrace: (none)
+    flags: SAVE_REGS RECURSION RCU
+    action: count
+    enabled: 0
+    tag: fhook-apply"
+}
+
+@test "@include is relative to the profile's directory; absolute works too" {
+	mkdir -p dir/sub
+	profile dir/main.cfg <<EOF
+version = 1;
+hooks = {
+  @include "sub/a.cfg"
+  @include "$BATS_TEST_TMPDIR/b.cfg"
+};
+EOF
+	profile dir/sub/a.cfg <<'EOF'
+a = { filter = [ "x" ]; };
+EOF
+	profile b.cfg <<'EOF'
+b = { filter = [ "y" ];
+      fliter = [ "z" ]; };
+EOF
+	run --separate-stderr -1 fa --check dir/main.cfg
+	fa_eq "$stderr" "fhook-apply: $BATS_TEST_TMPDIR/b.cfg:2: unknown key 'fliter'
+fhook-apply: dir/main.cfg: 1 error, nothing applied"
+	profile b.cfg <<'EOF'
+b = { filter = [ "y" ]; };
+EOF
+	run -0 fa --check dir/main.cfg
+	fa_eq "$output" "dir/main.cfg: valid, 2 hooks"
+	profile dir/sub/a.cfg <<'EOF'
+
+a = { filter = [ "x" ]; enabled = "yes"; };
+EOF
+	run --separate-stderr -1 fa --check dir/main.cfg
+	fa_eq "$stderr" "fhook-apply: dir/sub/a.cfg:2: 'enabled' must be true or false
+fhook-apply: dir/main.cfg: 1 error, nothing applied"
+}
+
+@test "a profile on standard input" {
+	run -0 fa --check - <<'EOF'
+version = 1;
+hooks = { a = { filter = [ "x" ]; }; };
+EOF
+	fa_eq "$output" "<stdin>: valid, 1 hooks"
+	run --separate-stderr -1 fa --check - <<'EOF'
+version = 1;
+hooks = { a = { filter = [ "x" ]; bad = 1; }; };
+EOF
+	fa_eq "$stderr" "fhook-apply: <stdin>:2: unknown key 'bad'
+fhook-apply: <stdin>: 1 error, nothing applied"
+}
+
+@test "every error is reported with its line, then nothing is applied" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  sched = {
+    fliter  = [ "schedule" ];
+    filter  = [ "schedule" ];
+    flags   = [ "RECURSION", "FOO" ];
+    action  = [ "count", "bar" ];
+    enabled = 1;
+  };
+  ok = { filter = [ "x" ]; };
+};
+EOF
+	fake_hook ok filter=y
+	before=$(tree_state)
+	run --separate-stderr -1 fa p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:4: unknown key 'fliter'
+fhook-apply: p.cfg:6: flags: unknown flag 'FOO'
+fhook-apply: p.cfg:7: action: unknown action 'bar'
+fhook-apply: p.cfg:8: 'enabled' must be true or false
+fhook-apply: p.cfg: 4 errors, nothing applied"
+	fa_eq "$output" ""
+	fa_eq "$(tree_state)" "$before"
+}
+
+@test "top level: version, unknown keys, hooks and tag types" {
+	profile p.cfg <<'EOF'
+version = 2;
+hokks = { };
+hooks = 3;
+tag = "two words";
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:1: version 2 is not supported (this fhook-apply reads version 1)
+fhook-apply: p.cfg:2: unknown key 'hokks'
+fhook-apply: p.cfg:3: 'hooks' must be a group: hooks = { NAME = { ... }; };
+fhook-apply: p.cfg:4: tag: character 0x20 not allowed (printable, no spaces)
+fhook-apply: p.cfg: 4 errors, nothing applied"
+	profile p.cfg <<'EOF'
+hooks = { };
+tag = 1;
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:2: 'tag' must be a string
+fhook-apply: p.cfg: no version; the profile must start with 'version = 1;'
+fhook-apply: p.cfg: 2 errors, nothing applied"
+	profile p.cfg <<'EOF'
+version = "1";
+tag = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:1: 'version' must be 1
+fhook-apply: p.cfg:2: tag: longer than 64 bytes
+fhook-apply: p.cfg: 2 errors, nothing applied"
+}
+
+@test "hook names follow the module's rule" {
+	long=h$(printf '%064d' 0)
+	profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a*b = { filter = [ "x" ]; };
+  *x = { filter = [ "x" ]; };
+  $long = { filter = [ "x" ]; };
+  ok-name_2 = { filter = [ "x" ]; };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: hook name 'a*b': character 0x2a not allowed (letters, digits, '_', '-')
+fhook-apply: p.cfg:4: hook name '*x' must start with a letter
+fhook-apply: p.cfg:5: hook name longer than 64 bytes
+fhook-apply: p.cfg: 3 errors, nothing applied"
+}
+
+@test "duplicate hooks are refused where the second one is" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  a = { filter = [ "x" ]; };
+
+  a = { filter = [ "y" ]; };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: duplicate setting name
+fhook-apply: p.cfg: 1 error, nothing applied"
+}
+
+@test "wrong types are named with the key" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  a = 5;
+  b = {
+    filter = "x";
+    notrace = ( "y", 3 );
+    flags = "RCU";
+    action = 1;
+    optional = "no";
+  };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: hook 'a' must be a group: a = { filter = [ ... ]; };
+fhook-apply: p.cfg:5: 'filter' must be a list of strings
+fhook-apply: p.cfg:6: 'notrace' must be a list of strings
+fhook-apply: p.cfg:7: 'flags' must be a list of strings
+fhook-apply: p.cfg:8: 'action' must be a string or a list of strings
+fhook-apply: p.cfg:9: 'optional' must be true or false
+fhook-apply: p.cfg: 6 errors, nothing applied"
+}
+
+@test "glob syntax errors are the module's, on the glob's own line" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  a = {
+    filter = [ "ok*",
+               "foo:mod:bar",
+               "a/b",
+               "a\\b",
+               "foo[ab",
+               "!",
+               "x[!a-z]y?" ];
+    notrace = [ "n/m" ];
+  };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: filter: ':' in glob 'foo:mod:bar': module and command selectors are not supported
+fhook-apply: p.cfg:6: filter: invalid character '/' in glob 'a/b'
+fhook-apply: p.cfg:7: filter: invalid character '\\' in glob 'a\\b'
+fhook-apply: p.cfg:8: filter: bad bracket expression in glob 'foo[ab'
+fhook-apply: p.cfg:9: filter: '!' must be followed by a glob
+fhook-apply: p.cfg:11: notrace: invalid character '/' in glob 'n/m'
+fhook-apply: p.cfg: 6 errors, nothing applied"
+}
+
+@test "the module's limits: 256 globs, 511-byte globs, 4094-byte values" {
+	many=$(for i in $(seq 257); do printf '"f%d", ' "$i"; done)
+	most=$(for i in $(seq 256); do printf '"f%d", ' "$i"; done)
+	big=$(printf 'g%.0s' $(seq 512))
+	wide=$(for i in $(seq 200); do printf '"%s%03d", ' "$(printf 'w%.0s' $(seq 20))" "$i"; done)
+	profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ ${many%, } ]; };
+  b = { filter = [ "$big" ]; };
+  c = { filter = [ "x" ];
+        notrace = [ ${wide%, } ]; };
+  d = { filter = [ ${most%, } ]; };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: filter: more than 256 globs
+fhook-apply: p.cfg:4: filter: glob 'gggggggggggggggggggggggggggggggg...' is longer than 511 bytes
+fhook-apply: p.cfg:6: notrace: value longer than 4094 bytes
+fhook-apply: p.cfg: 3 errors, nothing applied"
+}
+
+@test "a filter must include something" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  empty = { filter = [ ]; };
+  excl = { filter = [ "!foo" ]; };
+  none = { notrace = [ "x" ]; };
+  noaction = { filter = [ "x" ]; action = [ ]; };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: filter is empty; use [ \"*\" ] to hook every function
+fhook-apply: p.cfg:4: filter has only exclusions; add a glob to include
+fhook-apply: p.cfg:5: hook 'none' has no filter; use [ \"*\" ] to hook every function
+fhook-apply: p.cfg:6: action: no action given
+fhook-apply: p.cfg: 4 errors, nothing applied"
+}
+
+@test "flags and actions come from the module's features" {
+	printf 'flags: RCU NEWFLAG\nactions: count trace\n' >"$ROOT/features"
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  a = { filter = [ "x" ]; flags = [ "NEWFLAG", "RCU" ]; action = [ "trace", "count" ]; };
+  b = { filter = [ "x" ]; flags = [ "RECURSION" ]; };
+};
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:4: flags: unknown flag 'RECURSION'
+fhook-apply: p.cfg: 1 error, nothing applied"
+	rm "$ROOT/features"
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: flags: unknown flag 'NEWFLAG'
+fhook-apply: p.cfg:3: action: unknown action 'trace'
+fhook-apply: p.cfg: 2 errors, nothing applied"
+}
+
+@test "syntax errors and unreadable files" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  a = { filter = [ "x" ] ;; };
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: syntax error
+fhook-apply: p.cfg: 1 error, nothing applied"
+	run --separate-stderr -1 fa --check missing.cfg
+	fa_eq "$stderr" "fhook-apply: missing.cfg: No such file or directory
+fhook-apply: missing.cfg: 1 error, nothing applied"
+	profile p.cfg <<'EOF'
+version = 1;
+@include "nope.cfg"
+EOF
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:2: cannot open include file
+fhook-apply: p.cfg: 1 error, nothing applied"
+}
+
+@test "--check works without the module" {
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = { a = { filter = [ "x" ]; flags = [ "PERMANENT" ]; }; };
+EOF
+	run -0 "$APPLY" --root "$BATS_TEST_TMPDIR/nowhere" --check p.cfg
+	fa_eq "$output" "p.cfg: valid, 1 hooks"
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# --export: the live hooks as a canonical profile that validates and
+# diffs clean against the state it came from.
+
+load helpers
+
+setup() {
+	fa_setup
+}
+
+@test "every committed hook, sorted, every key written, from live not staged" {
+	fake_hook sched gen=3 filter="schedule try_to_wake_up" flags="RECURSION RCU" \
+		enabled=1 tag=fhook-apply staged_filter=half-edited
+	fake_hook reads gen=1 filter="vfs_*read* !vfs_readlink" notrace=vfs_readv \
+		enabled=0
+	run --separate-stderr -0 fa --export
+	fa_eq "$stderr" ""
+	fa_eq "$output" "# fhook profile exported by fhook-apply 0.1.0 from $ROOT (fhook 0.1.0)
+version = 1;
+
+hooks = {
+  reads = {
+    filter = [ \"!vfs_readlink\", \"vfs_*read*\" ];
+    notrace = [ \"vfs_readv\" ];
+    flags = [ ];
+    action = \"count\";
+    enabled = false;
+  };
+  sched = {
+    filter = [ \"schedule\", \"try_to_wake_up\" ];
+    notrace = [ ];
+    flags = [ \"RECURSION\", \"RCU\" ];
+    action = \"count\";
+    enabled = true;
+  };
+};"
+}
+
+@test "hooks never committed are left out, with a warning" {
+	fake_hook a gen=1 filter=x tag=fhook-apply
+	fake_hook fresh gen=0
+	run --separate-stderr -0 fa --export
+	fa_eq "$stderr" "fhook-apply: warning: hook 'fresh' not exported: never committed"
+	[[ $output != *fresh* ]]
+}
+
+@test "the export validates and shows no difference against its source" {
+	fake_hook a gen=2 filter="f1 f2" notrace="n1" flags="SAVE_REGS PERMANENT" \
+		enabled=1 tag=fhook-apply
+	fake_hook b gen=7 filter="x*" tag=fhook-apply
+	fa --export >e.cfg
+	run -0 fa --check e.cfg
+	fa_eq "$output" "e.cfg: valid, 2 hooks"
+	run -0 fa --diff e.cfg
+	fa_eq "$output" ""
+}
+
+@test "a tag all hooks share is exported with them" {
+	fake_hook a gen=1 filter=x tag='te"am\a'
+	fake_hook b gen=1 filter=y tag='te"am\a'
+	fa --export >e.cfg
+	fa_eq "$(sed -n 3p e.cfg)" 'tag = "te\"am\\a";'
+	run -0 fa --diff e.cfg
+	fa_eq "$output" ""
+	fake_hook c gen=1 filter=y tag=other
+	run -0 fa --export
+	[[ $output != *tag* ]]
+}
+
+@test "an empty root exports an empty, valid profile" {
+	fa --export >e.cfg
+	fa_eq "$(tail -n 2 e.cfg)" "hooks = {
+};"
+	run -0 fa --check e.cfg
+	fa_eq "$output" "e.cfg: valid, 0 hooks"
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# What `make install` adds besides the module (make -C utils install and
+# dist/install), into a staging DESTDIR; the man pages and profiles.
+
+load helpers
+
+setup() {
+	fa_setup
+	DEST=$BATS_TEST_TMPDIR/dest
+}
+
+@test "tools, man pages, profiles, the enabled unit and the DKMS tree" {
+	run -0 make -s -C "$TOP/utils" install DESTDIR="$DEST" PREFIX=/usr/local
+	run -0 env DESTDIR="$DEST" PREFIX=/usr/local "$TOP/dist/install"
+	[ -x "$DEST/usr/local/sbin/fhook-apply" ]
+	fa_eq "$(readlink "$DEST/usr/local/sbin/fhook-stat")" fhook-apply
+	for f in man5/fhook.cfg.5 man8/fhook-apply.8 man8/fhook-stat.8; do
+		cmp "$TOP/man/${f#*/}" "$DEST/usr/local/share/man/$f"
+	done
+	for p in sched vfs net security; do
+		cmp "$TOP/profiles/$p.cfg" "$DEST/usr/local/share/fhook/$p.cfg"
+	done
+	[ -d "$DEST/etc/fhook" ]
+	[ ! -e "$DEST/etc/fhook/profile.cfg" ]
+	unit=$DEST/usr/local/lib/systemd/system/fhook-apply.service
+	grep -qx 'ExecStart=/usr/local/sbin/fhook-apply --prune /etc/fhook/profile.cfg' "$unit"
+	grep -qx 'ConditionPathExists=/etc/fhook/profile.cfg' "$unit"
+	grep -qx 'WantedBy=multi-user.target' "$unit"
+	fa_eq "$(readlink "$DEST/etc/systemd/system/multi-user.target.wants/fhook-apply.service")" \
+		/usr/local/lib/systemd/system/fhook-apply.service
+	src=$DEST/usr/src/fhook-0.1.0
+	for f in dkms.conf Kbuild Makefile fhook.h main.c configfs.c hook.c \
+		 action.c parse.c compat.h; do
+		[ -f "$src/$f" ]
+	done
+	[ ! -e "$src/fhook.mod.c" ]
+	grep -qx 'BUILT_MODULE_NAME\[0\]="fhook"' "$src/dkms.conf"
+	grep -qx 'DEST_MODULE_LOCATION\[0\]="/extra"' "$src/dkms.conf"
+	grep -qx 'AUTOINSTALL="yes"' "$src/dkms.conf"
+}
+
+@test "installing twice is harmless and keeps an administrator's profile" {
+	mkdir -p "$DEST/etc/fhook"
+	echo mine >"$DEST/etc/fhook/profile.cfg"
+	run -0 env DESTDIR="$DEST" "$TOP/dist/install"
+	run -0 env DESTDIR="$DEST" "$TOP/dist/install"
+	fa_eq "$(cat "$DEST/etc/fhook/profile.cfg")" mine
+}
+
+@test "dkms.conf names the version the module reports" {
+	module=$(sed -n 's/^#define FHOOK_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$TOP/module/fhook.h")
+	dkms=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$TOP/dist/dkms.conf")
+	fa_eq "$dkms" "$module"
+	cp -r "$TOP/dist" "$TOP/man" "$TOP/profiles" "$BATS_TEST_TMPDIR/"
+	mkdir "$BATS_TEST_TMPDIR/module"
+	cp "$TOP"/module/*.[ch] "$TOP/module/Kbuild" "$TOP/module/Makefile" \
+		"$BATS_TEST_TMPDIR/module/"
+	sed -i 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="9.9.9"/' "$BATS_TEST_TMPDIR/dist/dkms.conf"
+	run --separate-stderr -1 env DESTDIR="$DEST" "$BATS_TEST_TMPDIR/dist/install"
+	fa_eq "$stderr" "dist/install: dist/dkms.conf has version '9.9.9', module/fhook.h '$module'"
+}
+
+@test "the man pages render without warnings" {
+	for m in man5/fhook.cfg.5 man8/fhook-apply.8; do
+		run -0 groff -man -Tutf8 -ww -z "$TOP/man/${m#*/}"
+		fa_eq "$output" ""
+	done
+	fa_eq "$(cat "$TOP/man/fhook-stat.8")" ".so man8/fhook-apply.8"
+}
+
+@test "every profile validates and documents itself" {
+	for p in sched vfs net security; do
+		run -0 fa --check "$TOP/profiles/$p.cfg"
+		# a comment above every hook says what it watches
+		# shellcheck disable=SC2016
+		run -0 awk '/^  [a-z0-9_]+ = \{/ { if (prev !~ /^ *#/) print $1 } { if ($0 !~ /^ *$/) prev = $0 }' \
+			"$TOP/profiles/$p.cfg"
+		fa_eq "$output" ""
+	done
+}
+
+@test "the examples in profiles/README.md and fhook.cfg(5) are valid profiles" {
+	echo 'x = { filter = [ "x" ]; };' >more-hooks.cfg
+	# the first code block of the Format section
+	sed -n '/^## Format/,/^## /p' "$TOP/profiles/README.md" |
+		awk '/^```$/ { n++; next } n == 1' >readme.cfg
+	run -0 fa --check readme.cfg
+	fa_eq "$output" "readme.cfg: valid, 2 hooks"
+	sed -n '/^\.SH EXAMPLE/,/^\.SH /p' "$TOP/man/fhook.cfg.5" |
+		sed -n '/^\.nf$/,/^\.fi$/p' | sed '1d;$d' >man.cfg
+	run -0 fa --check man.cfg
+	fa_eq "$output" "man.cfg: valid, 3 hooks"
+}

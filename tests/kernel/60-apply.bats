@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+# fhook-apply against the module: apply, idempotence, rollback after a
+# failure mid-profile (state compared attribute by attribute), prune,
+# export round trip, concurrent appliers, the plan script, --only,
+# optional hooks, --status.
+
+load helpers
+load apply-helpers
+
+setup_file() {
+	fh_setup_file
+}
+
+setup() {
+	fa_setup
+}
+
+teardown() {
+	fh_teardown
+}
+
+@test "apply creates the hooks committed, tagged, enabled as asked, and they count" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; flags = [ "RECURSION" ]; };
+  b = { filter = [ "$FN_B" ]; enabled = false; };
+};
+EOF
+	run --separate-stderr -0 "$APPLY" p.cfg
+	fh_eq "$stderr" ""
+	fh_eq "$output" "a: created
+b: created
+p.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (15 writes)"
+	fh_eq "$(cat "$FH/a/live")" "generation: 1
+filter: $FN_A
+notrace:
+flags: RECURSION
+action: count"
+	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/a/tag")" "1 fhook-apply"
+	fh_eq "$(fh_live_value b filter) $(cat "$FH/b/enabled") $(cat "$FH/b/tag")" \
+		"$FN_B 0 fhook-apply"
+	echo 1 >"$FH/a/reset"
+	hammer "$SYS_A" 100
+	fh_eq "$(fh_hits a)" 100
+	run -0 "$APPLY" --diff p.cfg
+	fh_eq "$output" ""
+}
+
+@test "re-applying an unchanged profile writes nothing and says so" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; };
+  b = { filter = [ "$FN_B" ]; enabled = false; };
+};
+EOF
+	run -0 "$APPLY" p.cfg
+	# staged values left by hand: a write to them would replace them
+	echo "$FN_C" >"$FH/a/filter"
+	echo RCU >"$FH/b/flags"
+	before=$(fa_state)
+	run --separate-stderr -0 "$APPLY" p.cfg
+	fh_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
+	fh_eq "$stderr" ""
+	fh_eq "$(fa_state)" "$before"
+	fh_eq "$(fa_gen a) $(fa_gen b)" "1 1"
+	fh_eq "$(cat "$FH/a/filter")" "$FN_C"
+}
+
+@test "a changed profile re-commits only what differs; an enabled hook keeps counting" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; };
+  b = { filter = [ "$FN_B" ]; enabled = false; };
+  c = { filter = [ "$FN_C" ]; enabled = false; };
+};
+EOF
+	run -0 "$APPLY" p.cfg
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A", "$FN_B" ]; };
+  b = { filter = [ "$FN_B" ]; };
+  c = { filter = [ "$FN_C" ]; enabled = false; };
+};
+EOF
+	run --separate-stderr -0 "$APPLY" p.cfg
+	fh_eq "$output" "a: changed (filter)
+b: changed (enabled)
+p.cfg: applied: 0 created, 2 changed, 0 removed, 1 up to date (6 writes)"
+	fh_eq "$(fa_gen a) $(fa_gen b) $(fa_gen c)" "2 1 1"
+	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/b/enabled")" "1 1"
+	echo 1 >"$FH/a/reset"
+	echo 1 >"$FH/b/reset"
+	hammer "$SYS_B" 10
+	fh_eq "$(fh_hits a) $(fh_hits b)" "10 10"
+}
+
+@test "a commit failing mid-profile restores every hook touched, attribute by attribute" {
+	fa_hook a "$FN_A" "" 1
+	echo RCU >"$FH/a/flags"			# staged by hand, not committed
+	fa_hook b "$FN_B"
+	echo fhook-apply >"$FH/b/tag"
+	before=$(fa_state)
+	gen_a=$(fa_gen a)
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A", "$FN_B" ]; flags = [ "RECURSION" ]; };
+  n = { filter = [ "$FN_C" ]; };
+  b = { filter = [ "$FN_B" ]; };
+  x = { filter = [ "fhook_no_such_fn" ]; };
+};
+EOF
+	run --separate-stderr -3 "$APPLY" p.cfg
+	fh_eq "$stderr" "fhook-apply: $FH/x/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
+fhook-apply: p.cfg:6: hook 'x' failed; restored as they were: x, b, n, a"
+	fh_eq "$output" ""
+	fh_eq "$(fa_state)" "$before"
+	[ ! -d "$FH/n" ] && [ ! -d "$FH/x" ]
+	# a was re-committed twice and never stopped counting its own function
+	fh_eq "$(fa_gen a)" $((gen_a + 2))
+	echo 1 >"$FH/a/reset"
+	echo 1 >"$FH/b/reset"
+	hammer "$SYS_A" 10
+	hammer "$SYS_B" 10
+	fh_eq "$(fh_hits a) $(fh_hits b)" "10 0"
+}
+
+@test "a flag the kernel refuses at commit: rolled back the same way" {
+	fa_hook a "$FN_A" "" 1
+	before=$(fa_state)
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_B" ]; enabled = false; };
+  ipm = { filter = [ "$FN_C" ]; flags = [ "IPMODIFY" ]; };
+};
+EOF
+	run --separate-stderr -3 "$APPLY" p.cfg
+	fh_eq "$stderr" "fhook-apply: $FH/ipm/commit: Invalid argument: IPMODIFY needs an action that modifies the IP
+fhook-apply: p.cfg:4: hook 'ipm' failed; restored as they were: ipm, a"
+	fh_eq "$(fa_state)" "$before"
+	echo 1 >"$FH/a/reset"
+	hammer "$SYS_A" 5
+	fh_eq "$(fh_hits a)" 5
+}
+
+@test "a rollback the kernel refuses too: exit 4 and what is left" {
+	fa_hook a "$FN_A" PERMANENT
+	echo 0 >/proc/sys/kernel/ftrace_enabled
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; enabled = false; };
+  b = { filter = [ "fhook_no_such_fn" ]; enabled = false; };
+};
+EOF
+	run --separate-stderr -4 "$APPLY" --json p.cfg
+	fh_eq "$stderr" "fhook-apply: $FH/b/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
+fhook-apply: $FH/a/commit: Device or resource busy: PERMANENT cannot be used while ftrace_enabled=0
+fhook-apply: p.cfg:4: hook 'b' failed; rollback incomplete:
+fhook-apply: not restored: a: flags: now (none), was PERMANENT"
+	[[ $output == *'"status":"incomplete","exit":4,'* ]]
+	[[ $output == *'"left":[{"hook":"a","missing":false,"extra":false,"unreadable":false,"attributes":["flags"]}]}' ]]
+}
+
+@test "--prune removes the hooks fhook-apply made and no others; --prune-all all" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; enabled = false; };
+  b = { filter = [ "$FN_B" ]; enabled = false; };
+};
+EOF
+	run -0 "$APPLY" p.cfg
+	fa_hook hand "$FN_C" "" 1
+	fa_profile q.cfg <<EOF
+version = 1;
+hooks = { a = { filter = [ "$FN_A" ]; enabled = false; }; };
+EOF
+	run -0 "$APPLY" q.cfg
+	[ -d "$FH/b" ]
+	run -0 "$APPLY" --prune q.cfg
+	fh_eq "$output" "b: removed
+q.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
+	[ ! -d "$FH/b" ] && [ -d "$FH/hand" ]
+	run -0 "$APPLY" --prune q.cfg
+	fh_eq "$output" "q.cfg: nothing to do: 1 hooks up to date (0 writes)"
+	run -0 "$APPLY" --prune-all q.cfg
+	fh_eq "$output" "hand: removed
+q.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
+	fh_eq "$(ls "$FH")" "a
+features
+version"
+}
+
+@test "export, remove everything, apply the export: same hooks, and --diff is empty" {
+	mkdir "$FH/x"
+	echo "$FN_A $FN_B __do_sys_getp* !$FN_B" >"$FH/x/filter"
+	echo "$FN_C" >"$FH/x/notrace"
+	echo "RECURSION RCU" >"$FH/x/flags"
+	echo 1 >"$FH/x/commit"
+	echo 1 >"$FH/x/enabled"
+	fa_hook y "$FN_C" SAVE_REGS_IF_SUPPORTED
+	before=$(fa_live)
+	"$APPLY" --export >e.cfg
+	fh_cleanup
+	run --separate-stderr -0 "$APPLY" e.cfg
+	fh_eq "$output" "x: created
+y: created
+e.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (15 writes)"
+	run --separate-stderr -0 "$APPLY" --diff e.cfg
+	fh_eq "$output" ""
+	fh_eq "$(fa_live)" "$before"
+	fh_eq "$(cat "$FH/x/tag") $(cat "$FH/y/tag")" "fhook-apply fhook-apply"
+}
+
+@test "concurrent appliers take turns: every run succeeds, no mixed state" {
+	for p in 1 2; do
+		fn=$([ $p = 1 ] && echo "$FN_A" || echo "$FN_B")
+		fa_profile p$p.cfg <<EOF
+version = 1;
+hooks = {
+  c1 = { filter = [ "$fn" ]; enabled = false; };
+  c2 = { filter = [ "$fn" ]; enabled = false; };
+  c3 = { filter = [ "$fn" ]; enabled = false; };
+};
+EOF
+	done
+	for round in 1 2 3; do
+		"$APPLY" p1.cfg >out1 2>&1 &
+		one=$!
+		"$APPLY" p2.cfg >out2 2>&1 &
+		two=$!
+		rc1=0 rc2=0
+		wait "$one" || rc1=$?
+		wait "$two" || rc2=$?
+		fh_eq "round $round: $rc1 $rc2" "round $round: 0 0" || {
+			cat out1 out2 >&2
+			return 1
+		}
+		# all three hooks are as one profile or the other says
+		"$APPLY" --diff p1.cfg >/dev/null || run -0 "$APPLY" --diff p2.cfg
+		fh_cleanup
+	done
+}
+
+@test "while the lock is held, --lock-timeout 0 fails at once and touches nothing" {
+	export FHOOK_APPLY_LOCK=$BATS_TEST_TMPDIR/lock
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = { a = { filter = [ "$FN_A" ]; enabled = false; }; };
+EOF
+	flock "$FHOOK_APPLY_LOCK" sleep 2 &
+	holder=$!
+	for _ in $(seq 100); do
+		flock -n "$FHOOK_APPLY_LOCK" true || break
+		sleep 0.02
+	done
+	run --separate-stderr -3 "$APPLY" --lock-timeout 0 p.cfg
+	fh_eq "$stderr" "fhook-apply: $FHOOK_APPLY_LOCK: held by another process; gave up after 0 s"
+	[ ! -d "$FH/a" ]
+	run -0 "$APPLY" --lock-timeout 30 p.cfg
+	[ -d "$FH/a" ]
+	wait "$holder"
+}
+
+@test "the --plan script, run by sh, does what apply would" {
+	fa_hook b "$FN_A" "" 1
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; };
+  b = { filter = [ "$FN_B" ]; flags = [ "RECURSION" ]; enabled = false; };
+};
+EOF
+	"$APPLY" --plan p.cfg >plan.sh
+	run -1 "$APPLY" --diff p.cfg
+	run -0 sh plan.sh
+	run -0 "$APPLY" --diff p.cfg
+	fh_eq "$output" ""
+	run -0 "$APPLY" p.cfg
+	fh_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
+}
+
+@test "--only applies the named hook and leaves the rest" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; enabled = false; };
+  b = { filter = [ "$FN_B" ]; enabled = false; };
+};
+EOF
+	run -0 "$APPLY" --only b p.cfg
+	fh_eq "$(ls "$FH")" "b
+features
+version"
+}
+
+@test "an optional hook missing on this kernel is skipped with a warning" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = {
+  a = { filter = [ "$FN_A" ]; enabled = false; };
+  o = {
+    filter = [ "$FN_B", "fhook_renamed_fn" ];
+    optional = true;
+  };
+};
+EOF
+	run --separate-stderr -0 "$APPLY" p.cfg
+	fh_eq "$stderr" "fhook-apply: p.cfg:5: warning: optional hook 'o' skipped: filter glob 'fhook_renamed_fn' matches no traceable function"
+	fh_eq "$output" "a: created
+p.cfg: applied: 1 created, 0 changed, 0 removed, 0 up to date (7 writes)"
+	[ ! -d "$FH/o" ]
+}
+
+@test "--status and fhook-stat show each hook with its functions and hits" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = { a = { filter = [ "$FN_A", "$FN_B" ]; }; };
+EOF
+	run -0 "$APPLY" p.cfg
+	echo 1 >"$FH/a/reset"
+	hammer "$SYS_A" 50
+	row=$(printf '%-4s  %-7s  %-10s  %-9s  %-4s  %-6s  %s' a yes 1 2 50 0 fhook-apply)
+	run -0 "$APPLY" --status
+	fh_eq "$output" "HOOK  ENABLED  GENERATION  FUNCTIONS  HITS  MISSED  TAG
+$row"
+	run -0 "$TOP/utils/fhook-stat"
+	fh_eq "${lines[1]}" "$row"
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# Every profile in profiles/ applies cleanly on this kernel: all globs
+# match, every hook is created enabled and tagged, --diff is then empty,
+# a second apply writes nothing, and the hooks see the activity they are
+# about.
+
+load helpers
+load apply-helpers
+
+setup_file() {
+	fh_setup_file
+}
+
+setup() {
+	fa_setup
+}
+
+teardown() {
+	fh_teardown
+}
+
+# fa_apply_clean NAME: check, apply and re-apply profiles/NAME.cfg.
+fa_apply_clean() {
+	local p=$PROFILES/$1.cfg hooks h n
+
+	hooks=$(sed -n 's/^  \([a-z0-9_]*\) = {$/\1/p' "$p")
+	n=$(echo "$hooks" | wc -l)
+	run --separate-stderr -0 "$APPLY" --check-symbols "$p"
+	fh_eq "$stderr" ""
+	fh_eq "$output" "$p: valid, $n hooks, every glob matches a traceable function"
+	run --separate-stderr -0 "$APPLY" "$p"
+	fh_eq "$stderr" ""
+	fh_eq "${lines[-1]}" "$p: applied: $n created, 0 changed, 0 removed, 0 up to date ($((8 * n)) writes)"
+	for h in $hooks; do
+		fh_eq "$h: $(cat "$FH/$h/enabled") $(cat "$FH/$h/tag") $(fa_gen "$h")" \
+			"$h: 1 fhook-apply 1"
+	done
+	fh_eq "$(find "$FH" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$n"
+	run --separate-stderr -0 "$APPLY" --diff "$p"
+	fh_eq "$output" ""
+	run --separate-stderr -0 "$APPLY" "$p"
+	fh_eq "$output" "$p: nothing to do: $n hooks up to date (0 writes)"
+}
+
+# fa_saw HOOK: the hook counted at least one call.
+fa_saw() {
+	local hits
+
+	hits=$(fh_hits "$1")
+	[ "$hits" -gt 0 ] || {
+		echo "hook $1 saw nothing (hits $hits)" >&2
+		return 1
+	}
+}
+
+@test "sched.cfg: scheduler activity" {
+	fa_apply_clean sched
+	sleep 0.2
+	fa_saw sched_switch
+	fa_saw sched_wakeup
+	fa_saw sched_tick
+	(exit 0) &
+	wait
+	fa_saw sched_lifecycle
+	taskset -c 0 nice -n 1 true
+	fa_saw sched_attr
+}
+
+@test "vfs.cfg: VFS reads and writes" {
+	fa_apply_clean vfs
+	cat "$PROFILES/vfs.cfg" >/dev/null
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/f" bs=4k count=4 conv=fsync status=none
+	fa_saw vfs_read
+	fa_saw vfs_write
+	fa_saw vfs_sync
+	fa_saw vfs_rw_all
+}
+
+@test "net.cfg: network transmit and receive paths" {
+	fa_apply_clean net
+	echo fhook >/dev/udp/127.0.0.1/9
+	fa_saw net_tx_sock
+	fa_saw net_tx_ip
+	fa_saw net_tx_dev
+	fa_saw net_rx_dev
+	fa_saw net_rx_ip
+	fa_saw net_rx_l4
+}
+
+@test "security.cfg: credentials, exec" {
+	fa_apply_clean security
+	setpriv --reuid=65534 --regid=65534 --clear-groups true
+	fa_saw sec_creds
+	fa_saw sec_setid
+	fa_saw sec_exec
+}
+
+@test "all four profiles at once: one profile including them" {
+	{
+		echo "version = 1;"
+		echo "hooks = {"
+		for p in sched vfs net security; do
+			sed -n '/^hooks = {$/,/^};$/p' "$PROFILES/$p.cfg" |
+				sed '1d;$d' >"$p.hooks"
+			echo "  @include \"$p.hooks\""
+		done
+		echo "};"
+	} >all.cfg
+	run --separate-stderr -0 "$APPLY" all.cfg
+	fh_eq "$stderr" ""
+	fh_eq "${lines[-1]}" "all.cfg: applied: 26 created, 0 changed, 0 removed, 0 up to date (208 writes)"
+	run -0 "$APPLY" --diff all.cfg
+	fh_eq "$output" ""
+}

@@ -89,62 +89,85 @@ static ssize_t fhook_notrace_store(struct config_item *item,
 				 fhook_staged_notrace);
 }
 
-static ssize_t fhook_flags_show(struct config_item *item, char *page)
+/* A staged set of names kept as bits: flags and actions. */
+struct fhook_bits_attr {
+	const char *name;
+	int (*parse)(const char *buf, size_t len, unsigned long *out,
+		     char *err, size_t errlen);
+	ssize_t (*format)(unsigned long bits, char *buf, size_t size);
+	size_t offset;		/* of the unsigned long in struct fhook */
+};
+
+static const struct fhook_bits_attr fhook_flags_bits = {
+	.name	= "flags",
+	.parse	= fhook_parse_flags,
+	.format	= fhook_format_flags,
+	.offset	= offsetof(struct fhook, staged.flags),
+};
+
+static const struct fhook_bits_attr fhook_action_bits = {
+	.name	= "action",
+	.parse	= fhook_parse_actions,
+	.format	= fhook_format_actions,
+	.offset	= offsetof(struct fhook, staged.actions),
+};
+
+static unsigned long *fhook_bits(struct fhook *hook,
+				 const struct fhook_bits_attr *ba)
+{
+	return (unsigned long *)((char *)hook + ba->offset);
+}
+
+static ssize_t fhook_show_bits(struct config_item *item, char *page,
+			       const struct fhook_bits_attr *ba)
 {
 	struct fhook *hook = to_fhook(item);
 	ssize_t len;
 
 	mutex_lock(&hook->lock);
-	len = fhook_format_flags(hook->staged.flags, page, PAGE_SIZE - 1);
+	len = ba->format(*fhook_bits(hook, ba), page, PAGE_SIZE - 1);
 	mutex_unlock(&hook->lock);
 	page[len] = '\n';
 	return len + 1;
+}
+
+static ssize_t fhook_store_bits(struct config_item *item, const char *page,
+				size_t count, const struct fhook_bits_attr *ba)
+{
+	struct fhook *hook = to_fhook(item);
+	char err[FHOOK_ERR_MAX];
+	unsigned long bits;
+	int ret;
+
+	ret = ba->parse(page, count, &bits, err, sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, ba->name, err, ret);
+	mutex_lock(&hook->lock);
+	*fhook_bits(hook, ba) = bits;
+	mutex_unlock(&hook->lock);
+	return count;
+}
+
+static ssize_t fhook_flags_show(struct config_item *item, char *page)
+{
+	return fhook_show_bits(item, page, &fhook_flags_bits);
 }
 
 static ssize_t fhook_flags_store(struct config_item *item, const char *page,
 				 size_t count)
 {
-	struct fhook *hook = to_fhook(item);
-	char err[FHOOK_ERR_MAX];
-	unsigned long flags;
-	int ret;
-
-	ret = fhook_parse_flags(page, count, &flags, err, sizeof(err));
-	if (ret)
-		return fhook_store_error(hook, "flags", err, ret);
-	mutex_lock(&hook->lock);
-	hook->staged.flags = flags;
-	mutex_unlock(&hook->lock);
-	return count;
+	return fhook_store_bits(item, page, count, &fhook_flags_bits);
 }
 
 static ssize_t fhook_action_show(struct config_item *item, char *page)
 {
-	struct fhook *hook = to_fhook(item);
-	ssize_t len;
-
-	mutex_lock(&hook->lock);
-	len = fhook_format_actions(hook->staged.actions, page, PAGE_SIZE - 1);
-	mutex_unlock(&hook->lock);
-	page[len] = '\n';
-	return len + 1;
+	return fhook_show_bits(item, page, &fhook_action_bits);
 }
 
 static ssize_t fhook_action_store(struct config_item *item, const char *page,
 				  size_t count)
 {
-	struct fhook *hook = to_fhook(item);
-	char err[FHOOK_ERR_MAX];
-	unsigned long actions;
-	int ret;
-
-	ret = fhook_parse_actions(page, count, &actions, err, sizeof(err));
-	if (ret)
-		return fhook_store_error(hook, "action", err, ret);
-	mutex_lock(&hook->lock);
-	hook->staged.actions = actions;
-	mutex_unlock(&hook->lock);
-	return count;
+	return fhook_store_bits(item, page, count, &fhook_action_bits);
 }
 
 static ssize_t fhook_commit_store(struct config_item *item, const char *page,

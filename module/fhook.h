@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #include <asm/local64.h>
 
-#define FHOOK_VERSION		"0.1.0"
+#define FHOOK_VERSION		"0.2.0"
 #define FHOOK_NAME_MAX		64
 #define FHOOK_ERR_MAX		256
 #define FHOOK_TAG_MAX		64

@@ -1,76 +1,301 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ftrace callback and the actions it runs.  Everything here may run in
- * any context, NMI included, with RCU not watching: no locks, no
- * allocation, no printk, nothing that can sleep.  The module is built
- * without ftrace instrumentation, so none of this can be hooked itself.
+ * The ftrace callback, its predicates and the actions it runs.  Everything
+ * here may run in any context, NMI included, with RCU not watching: no
+ * locks, no allocation, no printk, nothing that can sleep.  The module is
+ * built without ftrace instrumentation, so none of this can be hooked
+ * itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/glob.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/stacktrace.h>
 #include <linux/trace_recursion.h>
 
+#include "compat.h"
 #include "fhook.h"
 
-static void notrace fhook_count(struct fhook *hook, struct fhook_cpu *pc,
-				unsigned long ip, unsigned long parent_ip,
-				struct ftrace_regs *fregs)
-{
-	local64_inc(&pc->hits);
-}
+/*
+ * Frames an unwind from an action passes before it reaches the hooked
+ * function: the unwinding helper, the action, the callback, ftrace's
+ * assist function (RECURSION/RCU) and the trampoline, with room to spare.
+ */
+#define FHOOK_UNWIND_SKIP	12
+/* Nested contexts one CPU can unwind in at once: task, softirq, irq, NMI. */
+#define FHOOK_SCRATCH_LEVELS	4
 
-const struct fhook_action fhook_actions[] = {
-	{ .name = "count", .handler = fhook_count },
+/*
+ * Per-CPU unwind buffers, one per nesting level, so that no stack trace
+ * needs half a kilobyte of the (possibly deep) stack it describes.  @nest
+ * is changed only by this CPU, with this_cpu ops, which interrupts and
+ * NMIs cannot tear.
+ */
+struct fhook_scratch {
+	unsigned int nest;
+	unsigned long buf[FHOOK_SCRATCH_LEVELS]
+			 [FHOOK_STACK_MAX + FHOOK_UNWIND_SKIP];
 };
 
-const unsigned int fhook_nr_actions = ARRAY_SIZE(fhook_actions);
+static DEFINE_PER_CPU(struct fhook_scratch, fhook_scratch);
 
-static void notrace fhook_run_actions(struct fhook_live *live,
-				      struct fhook_cpu *pc, unsigned long ip,
-				      unsigned long parent_ip,
-				      struct ftrace_regs *fregs)
+bool fhook_args_need_save_regs(void)
 {
-	unsigned long actions = live->cfg.actions;
+	return !FHOOK_FREGS_HAVE_ARGS;
+}
+
+bool fhook_redirect_needs_save_regs(void)
+{
+	return !FHOOK_FREGS_HAVE_ARGS;
+}
+
+static unsigned long *fhook_scratch_get(void)
+{
+	unsigned int level = this_cpu_inc_return(fhook_scratch.nest) - 1;
+
+	if (level >= FHOOK_SCRATCH_LEVELS) {
+		this_cpu_dec(fhook_scratch.nest);
+		return NULL;
+	}
+	return this_cpu_ptr(&fhook_scratch)->buf[level];
+}
+
+static void fhook_scratch_put(void)
+{
+	this_cpu_dec(fhook_scratch.nest);
+}
+
+/*
+ * Unwind into @buf and return the index of the hooked function's caller:
+ * the frame after the return address into the function itself, which is
+ * the fentry call site plus MCOUNT_INSN_SIZE.  The unwinder (ORC) sees
+ * through the function-graph tracer's return trampoline.  -1 when the
+ * function's frame was not found.
+ */
+static int fhook_unwind(const struct fhook_call *call, unsigned long *buf,
+			unsigned int size, unsigned int *nr)
+{
+	unsigned long ret_into_func = call->ip + MCOUNT_INSN_SIZE;
 	unsigned int i;
 
-	for (i = 0; actions; i++, actions >>= 1)
-		if (actions & 1)
-			fhook_actions[i].handler(live->hook, pc, ip,
-						 parent_ip, fregs);
+	*nr = stack_trace_save(buf, size, 0);
+	for (i = 0; i + 1 < *nr; i++)
+		if (buf[i] == ret_into_func)
+			return i + 1;
+	return -1;
+}
+
+/* The caller: parent_ip, unless the graph tracer may have replaced it. */
+static unsigned long fhook_caller(struct fhook_call *call)
+{
+	unsigned long *buf;
+	unsigned int nr;
+	int at;
+
+	if (call->caller)
+		return call->caller;
+	call->caller = call->parent_ip;
+	if (!fhook_graph_may_hide(current))
+		return call->caller;
+	buf = fhook_scratch_get();
+	if (buf) {
+		at = fhook_unwind(call, buf, FHOOK_UNWIND_SKIP + 2, &nr);
+		if (at >= 0)
+			call->caller = buf[at];
+		fhook_scratch_put();
+	}
+	return call->caller;
+}
+
+static unsigned int fhook_read_args(const struct fhook_call *call,
+				    unsigned long *args)
+{
+	unsigned int i, n = call->live->cfg.args;
+
+	for (i = 0; i < n; i++)
+		args[i] = fhook_regs_argument(call->fregs, i);
+	return n;
+}
+
+static void fhook_act_count(struct fhook_call *call)
+{
+	struct fhook_funcs *f = call->live->funcs;
+	int idx = fhook_funcs_index(f, call->ip);
+
+	if (idx >= 0)
+		local64_inc(&f->counts[(size_t)smp_processor_id() * f->nr + idx]);
+}
+
+static void fhook_act_log(struct fhook_call *call)
+{
+	unsigned long args[FHOOK_ARGS_MAX];
+	unsigned int n;
+
+	if (!call->record)
+		return;
+	fhook_caller(call);
+	n = fhook_read_args(call, args);
+	fhook_trace_call(call, args, n);
+}
+
+static void fhook_act_stack(struct fhook_call *call)
+{
+	unsigned int depth = call->live->cfg.stack_depth, nr, n;
+	unsigned long args[FHOOK_ARGS_MAX], *buf;
+	int at;
+
+	if (!call->record)
+		return;
+	buf = fhook_scratch_get();
+	if (!buf) {
+		local64_inc(&call->pc->missed);
+		return;
+	}
+	at = fhook_unwind(call, buf, depth + FHOOK_UNWIND_SKIP, &nr);
+	if (at < 0)
+		at = 0;		/* no frame of the function: show it all */
+	else if (!call->caller)
+		call->caller = buf[at];
+	fhook_caller(call);
+	n = fhook_read_args(call, args);
+	fhook_trace_stack(call, args, n, buf + at, min(depth, nr - at));
+	fhook_scratch_put();
+}
+
+static void fhook_act_callers(struct fhook_call *call)
+{
+	fhook_callers_add(call->live->callers, call->ip, fhook_caller(call), 1);
+}
+
+static void fhook_act_redirect(struct fhook_call *call)
+{
+	fhook_regs_set_ip(call->fregs, call->live->target_addr);
+}
+
+const struct fhook_action fhook_actions[FHOOK_NR_ACTIONS] = {
+	[FHOOK_ACT_COUNT]	= { .name = "count", .handler = fhook_act_count },
+	[FHOOK_ACT_LOG]		= { .name = "log", .handler = fhook_act_log,
+				    .needs_rcu = true, .records = true },
+	[FHOOK_ACT_STACK]	= { .name = "stack", .handler = fhook_act_stack,
+				    .needs_rcu = true, .records = true },
+	[FHOOK_ACT_CALLERS]	= { .name = "callers",
+				    .handler = fhook_act_callers },
+	[FHOOK_ACT_REDIRECT]	= { .name = "redirect",
+				    .handler = fhook_act_redirect,
+				    .modifies_ip = true },
+};
+
+static bool fhook_pid_match(const struct fhook_config *cfg, u32 tgid)
+{
+	unsigned int lo = 0, hi = cfg->nr_pids, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cfg->pids[mid] == tgid)
+			return true;
+		if (cfg->pids[mid] < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool fhook_comm_match(const char *globs)
+{
+	char comm[TASK_COMM_LEN];
+	const char *g;
+
+	/* A rename may race: copy, and terminate whatever was copied. */
+	memcpy(comm, current->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	for (g = globs; *g; g = fhook_glob_next(g))
+		if (glob_match(g, comm))
+			return true;
+	return false;
+}
+
+/* The predicates: may this call reach the actions at all? */
+static bool fhook_call_passes(const struct fhook_config *cfg)
+{
+	if (cfg->nr_pids && !fhook_pid_match(cfg, current->tgid))
+		return false;
+	return !cfg->comm || fhook_comm_match(cfg->comm);
+}
+
+/* Sampling: the Nth, 2Nth, ... passing call on this CPU is recorded. */
+static bool fhook_call_sampled(const struct fhook_config *cfg,
+			       struct fhook_cpu *pc)
+{
+	u64 seq;
+
+	if (cfg->sample <= 1)
+		return true;
+	seq = local64_inc_return(&pc->sample_seq);
+	return do_div(seq, cfg->sample) == 0;
+}
+
+static void fhook_run_actions(struct fhook_call *call)
+{
+	const struct fhook_config *cfg = &call->live->cfg;
+	bool rcu_ok = !call->live->needs_rcu || rcu_is_watching();
+	unsigned long actions = cfg->actions;
+	bool skipped = false;
+	unsigned int i;
+
+	local64_inc(&call->pc->hits);
+	call->record = fhook_call_sampled(cfg, call->pc);
+	for (i = 0; actions; i++, actions >>= 1) {
+		if (!(actions & 1))
+			continue;
+		if (fhook_actions[i].needs_rcu && !rcu_ok) {
+			skipped = true;
+			continue;
+		}
+		fhook_actions[i].handler(call);
+	}
+	if (skipped)
+		local64_inc(&call->pc->missed);
 }
 
 /*
  * During a commit two ops of the same hook can be registered at once; only
- * the one this CPU's @active names may act, so each call reaches the
- * actions once, through either the old or the new configuration.
- * Preemption stays off from reading @active until the actions are done, so
- * the stop_machine() that switches @active cannot fall in between.
+ * the one this CPU's active configuration uses may act, so each call
+ * reaches the actions once, through either the old or the new
+ * configuration.  Preemption stays off from reading @active until the
+ * actions are done, so the stop_machine() that switches @active cannot
+ * fall in between.
  */
 void notrace fhook_callback(unsigned long ip, unsigned long parent_ip,
 			    struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct fhook_live *live = ops_to_live(op);
-	struct fhook_cpu *pc;
+	struct fhook_ops *fops = to_fhook_ops(op);
+	struct fhook_call call = {
+		.ip = ip, .parent_ip = parent_ip, .fregs = fregs,
+	};
+	bool own_lock = !(op->flags & FTRACE_OPS_FL_RECURSION);
 	int bit = 0;
 
 	preempt_disable_notrace();
-	pc = this_cpu_ptr(live->hook->cpu);
-	if (READ_ONCE(pc->active) != live)
+	call.pc = this_cpu_ptr(fops->hook->cpu);
+	call.live = READ_ONCE(call.pc->active);
+	if (!call.live || call.live->fops != fops)
 		goto out;
 	/* With RECURSION set, ftrace's own trampoline already did this. */
-	if (!(live->cfg.flags & FTRACE_OPS_FL_RECURSION)) {
+	if (own_lock) {
 		bit = ftrace_test_recursion_trylock(ip, parent_ip);
 		if (bit < 0) {
-			local64_inc(&pc->missed);
+			local64_inc(&call.pc->missed);
 			goto out;
 		}
 	}
-	if (live->needs_rcu && !rcu_is_watching())
-		local64_inc(&pc->missed);
-	else
-		fhook_run_actions(live, pc, ip, parent_ip, fregs);
-	if (!(live->cfg.flags & FTRACE_OPS_FL_RECURSION))
+	if (fhook_call_passes(&call.live->cfg))
+		fhook_run_actions(&call);
+	if (own_lock)
 		ftrace_test_recursion_unlock(bit);
 out:
 	preempt_enable_notrace();

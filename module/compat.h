@@ -8,6 +8,12 @@
 
 #include <linux/rcupdate.h>
 #include <linux/ftrace.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/trace.h>
+#ifdef CONFIG_X86
+#include <asm/pgtable.h>
+#endif
 
 /*
  * Wait until no task can still be inside code reached from a call site
@@ -41,5 +47,92 @@ static inline void fhook_free_filters(struct ftrace_ops *ops)
  * shows it.  Returns 1 or 0, or a negative errno when it cannot be read.
  */
 int fhook_ftrace_enabled(void);
+
+/*
+ * Where the arguments and the IP of a hooked call live.  With
+ * CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS ftrace saves the argument registers
+ * and honours a changed IP for every callback; 6.2 added accessors for
+ * them (Kbuild looks for the names: FHOOK_HAVE_FREGS_*), before that x86
+ * keeps a pt_regs inside ftrace_regs.  Elsewhere only a SAVE_REGS
+ * trampoline passes registers (ftrace_get_regs() is NULL otherwise).
+ */
+#if defined(FHOOK_HAVE_FREGS_GET_ARGUMENT) || \
+	(defined(CONFIG_X86_64) && defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS))
+#define FHOOK_FREGS_HAVE_ARGS	1
+#else
+#define FHOOK_FREGS_HAVE_ARGS	0
+#endif
+
+static __always_inline unsigned long
+fhook_regs_argument(struct ftrace_regs *fregs, unsigned int n)
+{
+#if defined(FHOOK_HAVE_FREGS_GET_ARGUMENT)
+	return ftrace_regs_get_argument(fregs, n);
+#elif FHOOK_FREGS_HAVE_ARGS
+	return regs_get_kernel_argument(&fregs->regs, n);
+#else
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	return regs ? regs_get_kernel_argument(regs, n) : 0;
+#endif
+}
+
+static __always_inline void
+fhook_regs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+#if defined(FHOOK_HAVE_FREGS_SET_IP)
+	ftrace_regs_set_instruction_pointer(fregs, ip);
+#elif FHOOK_FREGS_HAVE_ARGS
+	ftrace_instruction_pointer_set(fregs, ip);
+#else
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+
+	if (regs)
+		instruction_pointer_set(regs, ip);
+#endif
+}
+
+/*
+ * True when the function-graph tracer may have replaced return addresses
+ * on @t's stack with its return trampoline, so that parent_ip cannot be
+ * trusted.  Up to 6.8 curr_ret_stack is -1 with nothing pushed; later
+ * kernels count from 0, where this is true whenever the task ever had a
+ * return stack: only more unwinding, never a wrong caller.
+ */
+static __always_inline bool fhook_graph_may_hide(struct task_struct *t)
+{
+#ifdef CONFIG_FUNCTION_GRAPH_TRACER
+	return READ_ONCE(t->ret_stack) && READ_ONCE(t->curr_ret_stack) >= 0;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Is @addr in executable memory?  A redirect target must be code, and an
+ * exported variable would pass every other check.  x86 can say from the
+ * page tables; elsewhere fhook cannot tell and trusts the name.
+ */
+static inline bool fhook_addr_is_code(unsigned long addr)
+{
+#ifdef CONFIG_X86
+	unsigned int level;
+	pte_t *pte = lookup_address(addr, &level);
+
+	return pte && pte_present(*pte) && pte_exec(*pte);
+#else
+	return true;
+#endif
+}
+
+/* 6.12 (and late 6.6.y) added the event systems to create it with. */
+static inline struct trace_array *fhook_trace_array_get(const char *name)
+{
+#ifdef FHOOK_HAVE_TA_GET_SYSTEMS
+	return trace_array_get_by_name(name, "fhook");
+#else
+	return trace_array_get_by_name(name);
+#endif
+}
 
 #endif /* _FHOOK_COMPAT_H */

@@ -276,6 +276,194 @@ static ssize_t fhook_tag_store(struct config_item *item, const char *page,
 	return count;
 }
 
+/* The staged numbers: args, stack_depth, sample. */
+struct fhook_uint_attr {
+	const char *name;
+	unsigned int min;
+	unsigned int max;
+	size_t offset;		/* of the unsigned int in struct fhook */
+};
+
+static const struct fhook_uint_attr fhook_args_uint = {
+	.name = "args", .min = 0, .max = FHOOK_ARGS_MAX,
+	.offset = offsetof(struct fhook, staged.args),
+};
+
+static const struct fhook_uint_attr fhook_stack_depth_uint = {
+	.name = "stack_depth", .min = 1, .max = FHOOK_STACK_MAX,
+	.offset = offsetof(struct fhook, staged.stack_depth),
+};
+
+static const struct fhook_uint_attr fhook_sample_uint = {
+	.name = "sample", .min = 1, .max = FHOOK_SAMPLE_MAX,
+	.offset = offsetof(struct fhook, staged.sample),
+};
+
+static unsigned int *fhook_uint(struct fhook *hook,
+				const struct fhook_uint_attr *ua)
+{
+	return (unsigned int *)((char *)hook + ua->offset);
+}
+
+static ssize_t fhook_show_uint(struct config_item *item, char *page,
+			       const struct fhook_uint_attr *ua)
+{
+	struct fhook *hook = to_fhook(item);
+	unsigned int val;
+
+	mutex_lock(&hook->lock);
+	val = *fhook_uint(hook, ua);
+	mutex_unlock(&hook->lock);
+	return sysfs_emit(page, "%u\n", val);
+}
+
+static ssize_t fhook_store_uint(struct config_item *item, const char *page,
+				size_t count, const struct fhook_uint_attr *ua)
+{
+	struct fhook *hook = to_fhook(item);
+	char err[FHOOK_ERR_MAX];
+	unsigned int val;
+	int ret;
+
+	ret = fhook_parse_uint(page, count, ua->min, ua->max, &val, err,
+			       sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, ua->name, err, ret);
+	mutex_lock(&hook->lock);
+	*fhook_uint(hook, ua) = val;
+	mutex_unlock(&hook->lock);
+	return count;
+}
+
+static ssize_t fhook_args_show(struct config_item *item, char *page)
+{
+	return fhook_show_uint(item, page, &fhook_args_uint);
+}
+
+static ssize_t fhook_args_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	return fhook_store_uint(item, page, count, &fhook_args_uint);
+}
+
+static ssize_t fhook_stack_depth_show(struct config_item *item, char *page)
+{
+	return fhook_show_uint(item, page, &fhook_stack_depth_uint);
+}
+
+static ssize_t fhook_stack_depth_store(struct config_item *item,
+				       const char *page, size_t count)
+{
+	return fhook_store_uint(item, page, count, &fhook_stack_depth_uint);
+}
+
+static ssize_t fhook_sample_show(struct config_item *item, char *page)
+{
+	return fhook_show_uint(item, page, &fhook_sample_uint);
+}
+
+static ssize_t fhook_sample_store(struct config_item *item, const char *page,
+				  size_t count)
+{
+	return fhook_store_uint(item, page, count, &fhook_sample_uint);
+}
+
+static ssize_t fhook_target_show(struct config_item *item, char *page)
+{
+	struct fhook *hook = to_fhook(item);
+	ssize_t len;
+
+	mutex_lock(&hook->lock);
+	len = sysfs_emit(page, "%s\n", hook->staged.target);
+	mutex_unlock(&hook->lock);
+	return len;
+}
+
+static ssize_t fhook_target_store(struct config_item *item, const char *page,
+				  size_t count)
+{
+	struct fhook *hook = to_fhook(item);
+	char err[FHOOK_ERR_MAX], sym[FHOOK_SYM_MAX + 1];
+	int ret;
+
+	ret = fhook_parse_symbol(page, count, sym, err, sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, "target", err, ret);
+	mutex_lock(&hook->lock);
+	strscpy(hook->staged.target, sym, sizeof(hook->staged.target));
+	mutex_unlock(&hook->lock);
+	return count;
+}
+
+static ssize_t fhook_pids_show(struct config_item *item, char *page)
+{
+	struct fhook *hook = to_fhook(item);
+	ssize_t len;
+
+	mutex_lock(&hook->lock);
+	len = fhook_format_pids(&hook->staged, page, PAGE_SIZE - 1);
+	mutex_unlock(&hook->lock);
+	page[len] = '\n';
+	return len + 1;
+}
+
+static ssize_t fhook_pids_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct fhook *hook = to_fhook(item);
+	struct fhook_config *tmp;
+	char err[FHOOK_ERR_MAX];
+	int ret;
+
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	ret = fhook_parse_pids(page, count, tmp, err, sizeof(err));
+	if (ret) {
+		kfree(tmp);
+		return fhook_store_error(hook, "pids", err, ret);
+	}
+	mutex_lock(&hook->lock);
+	hook->staged.nr_pids = tmp->nr_pids;
+	memcpy(hook->staged.pids, tmp->pids, sizeof(tmp->pids));
+	mutex_unlock(&hook->lock);
+	kfree(tmp);
+	return count;
+}
+
+static ssize_t fhook_comm_show(struct config_item *item, char *page)
+{
+	struct fhook *hook = to_fhook(item);
+	ssize_t len;
+
+	mutex_lock(&hook->lock);
+	len = fhook_format_globs(hook->staged.comm, ' ', page, PAGE_SIZE);
+	mutex_unlock(&hook->lock);
+	/* the last separator becomes the newline; empty reads "\n" */
+	if (len)
+		len--;
+	page[len] = '\n';
+	return len + 1;
+}
+
+static ssize_t fhook_comm_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct fhook *hook = to_fhook(item);
+	char err[FHOOK_ERR_MAX];
+	char *globs;
+	int ret;
+
+	ret = fhook_parse_comm(page, count, &globs, err, sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, "comm", err, ret);
+	mutex_lock(&hook->lock);
+	kfree(hook->staged.comm);
+	hook->staged.comm = globs;
+	mutex_unlock(&hook->lock);
+	return count;
+}
+
 CONFIGFS_ATTR(fhook_, filter);
 /*
  * "notrace" is a compiler-attribute macro, and CONFIGFS_ATTR() would
@@ -290,6 +478,12 @@ static struct configfs_attribute fhook_attr_notrace = {
 };
 CONFIGFS_ATTR(fhook_, flags);
 CONFIGFS_ATTR(fhook_, action);
+CONFIGFS_ATTR(fhook_, args);
+CONFIGFS_ATTR(fhook_, stack_depth);
+CONFIGFS_ATTR(fhook_, target);
+CONFIGFS_ATTR(fhook_, pids);
+CONFIGFS_ATTR(fhook_, comm);
+CONFIGFS_ATTR(fhook_, sample);
 CONFIGFS_ATTR_WO(fhook_, commit);
 CONFIGFS_ATTR(fhook_, enabled);
 CONFIGFS_ATTR_RO(fhook_, hits);
@@ -303,6 +497,12 @@ static struct configfs_attribute *fhook_attrs[] = {
 	&fhook_attr_notrace,
 	&fhook_attr_flags,
 	&fhook_attr_action,
+	&fhook_attr_args,
+	&fhook_attr_stack_depth,
+	&fhook_attr_target,
+	&fhook_attr_pids,
+	&fhook_attr_comm,
+	&fhook_attr_sample,
 	&fhook_attr_commit,
 	&fhook_attr_enabled,
 	&fhook_attr_hits,
@@ -324,55 +524,110 @@ static size_t fhook_emit_words(char *buf, size_t size, const char *key,
 	return len + scnprintf(buf + len, size - len, "\n");
 }
 
-static size_t fhook_render_live(struct fhook *hook, char *buf, size_t size)
+static size_t fhook_emit_list(char *buf, size_t size, const char *key,
+			      const char *globs, char *tmp, size_t tmpsize)
 {
-	const struct fhook_live *live = hook->live;
-	char *tmp = buf + size / 2;	/* scratch: second half of @buf */
-	size_t half = size / 2, len, n;
+	size_t n = fhook_format_globs(globs, ' ', tmp, tmpsize);
 
-	lockdep_assert_held(&hook->lock);
-	len = scnprintf(buf, half, "generation: %llu\n",
-			live ? live->generation : 0);
-	n = live ? fhook_format_globs(live->cfg.filter, ' ', tmp, half) : 0;
 	tmp[n ? n - 1 : 0] = '\0';
-	len += fhook_emit_words(buf + len, half - len, "filter", tmp);
-	n = live ? fhook_format_globs(live->cfg.notrace_globs, ' ', tmp, half) : 0;
-	tmp[n ? n - 1 : 0] = '\0';
-	len += fhook_emit_words(buf + len, half - len, "notrace", tmp);
-	n = live ? fhook_format_flags(live->cfg.flags, tmp, half) : 0;
-	tmp[n] = '\0';
-	len += fhook_emit_words(buf + len, half - len, "flags", tmp);
-	n = live ? fhook_format_actions(live->cfg.actions, tmp, half) : 0;
-	tmp[n] = '\0';
-	return len + fhook_emit_words(buf + len, half - len, "action", tmp);
+	return fhook_emit_words(buf, size, key, tmp);
 }
 
-/* configfs first asks for the size (@buf NULL), then for the bytes. */
-static ssize_t fhook_live_read(struct config_item *item, void *buf,
-			       size_t count)
+static size_t fhook_render_numbers(const struct fhook_live *live,
+				   const struct fhook_config *cfg,
+				   char *buf, size_t size)
 {
-	struct fhook *hook = to_fhook(item);
 	size_t len;
-	char *tmp;
 
-	tmp = kmalloc(2 * FHOOK_LIVE_MAX, GFP_KERNEL);
-	if (!tmp)
+	len = scnprintf(buf, size, "args: %u\nstack_depth: %u\n", cfg->args,
+			cfg->stack_depth);
+	len += fhook_emit_words(buf + len, size - len, "target", cfg->target);
+	len += scnprintf(buf + len, size - len, "pids:");
+	if (cfg->nr_pids)
+		len += scnprintf(buf + len, size - len, " ");
+	len += fhook_format_pids(cfg, buf + len, size - len);
+	return len + scnprintf(buf + len, size - len, "\n");
+}
+
+/* The live attribute; @buf's second half is scratch. */
+static ssize_t fhook_render_live(struct fhook *hook, char **out)
+{
+	const struct fhook_live *live = hook->live;
+	static const struct fhook_config none = {
+		.stack_depth = FHOOK_STACK_DEFAULT, .sample = 1,
+	};
+	const struct fhook_config *cfg = live ? &live->cfg : &none;
+	size_t half = FHOOK_LIVE_MAX, len, n;
+	char *buf, *tmp;
+
+	lockdep_assert_held(&hook->lock);
+	buf = kmalloc(2 * half, GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
-	mutex_lock(&hook->lock);
-	len = fhook_render_live(hook, tmp, 2 * FHOOK_LIVE_MAX);
-	mutex_unlock(&hook->lock);
-	if (buf) {
-		len = min(len, count);
-		memcpy(buf, tmp, len);
-	}
-	kfree(tmp);
+	tmp = buf + half;
+	len = scnprintf(buf, half, "generation: %llu\n",
+			live ? live->generation : 0);
+	len += fhook_emit_list(buf + len, half - len, "filter", cfg->filter,
+			       tmp, half);
+	len += fhook_emit_list(buf + len, half - len, "notrace",
+			       cfg->notrace_globs, tmp, half);
+	n = fhook_format_flags(cfg->flags, tmp, half);
+	tmp[n] = '\0';
+	len += fhook_emit_words(buf + len, half - len, "flags", tmp);
+	n = live ? fhook_format_actions(cfg->actions, tmp, half) : 0;
+	tmp[n] = '\0';
+	len += fhook_emit_words(buf + len, half - len, "action", tmp);
+	len += fhook_render_numbers(live, cfg, buf + len, half - len);
+	len += fhook_emit_list(buf + len, half - len, "comm", cfg->comm,
+			       tmp, half);
+	len += scnprintf(buf + len, half - len, "sample: %u\nfunctions: %u\n",
+			 cfg->sample, live ? live->funcs->nr : 0);
+	*out = buf;
 	return len;
 }
 
+enum { FHOOK_BIN_LIVE, FHOOK_BIN_FUNCTIONS, FHOOK_BIN_STATS };
+
+static ssize_t fhook_live_read(struct config_item *item, void *buf,
+			       size_t count)
+{
+	return fhook_bin_read(to_fhook(item), FHOOK_BIN_LIVE, buf, count,
+			      fhook_render_live);
+}
+
+static ssize_t fhook_functions_render(struct fhook *hook, char **out)
+{
+	return fhook_render_functions(hook->live, out);
+}
+
+static ssize_t fhook_functions_read(struct config_item *item, void *buf,
+				    size_t count)
+{
+	return fhook_bin_read(to_fhook(item), FHOOK_BIN_FUNCTIONS, buf, count,
+			      fhook_functions_render);
+}
+
+static ssize_t fhook_stats_render(struct fhook *hook, char **out)
+{
+	return fhook_render_stats(hook->live, out);
+}
+
+static ssize_t fhook_stats_read(struct config_item *item, void *buf,
+				size_t count)
+{
+	return fhook_bin_read(to_fhook(item), FHOOK_BIN_STATS, buf, count,
+			      fhook_stats_render);
+}
+
 CONFIGFS_BIN_ATTR_RO(fhook_, live, NULL, FHOOK_LIVE_MAX);
+/* No size limit: '*' with callers renders a few MiB. */
+CONFIGFS_BIN_ATTR_RO(fhook_, functions, NULL, 0);
+CONFIGFS_BIN_ATTR_RO(fhook_, stats, NULL, 0);
 
 static struct configfs_bin_attribute *fhook_bin_attrs[] = {
 	&fhook_attr_live,
+	&fhook_attr_functions,
+	&fhook_attr_stats,
 	NULL,
 };
 
@@ -431,15 +686,20 @@ static ssize_t fhook_root_version_show(struct config_item *item, char *page)
 
 static ssize_t fhook_root_features_show(struct config_item *item, char *page)
 {
-	size_t len = scnprintf(page, PAGE_SIZE, "flags:");
+	size_t len = scnprintf(page, PAGE_SIZE, "flags: ");
 
-	len += scnprintf(page + len, PAGE_SIZE - len, " ");
 	len += fhook_format_flags(FHOOK_USER_FLAGS, page + len,
 				  PAGE_SIZE - len);
 	len += scnprintf(page + len, PAGE_SIZE - len, "\nactions: ");
-	len += fhook_format_actions(BIT(fhook_nr_actions) - 1, page + len,
+	len += fhook_format_actions(BIT(FHOOK_NR_ACTIONS) - 1, page + len,
 				    PAGE_SIZE - len);
-	return len + scnprintf(page + len, PAGE_SIZE - len, "\n");
+	len += scnprintf(page + len, PAGE_SIZE - len,
+			 "\npredicates: pids comm sample\nlimits: args=%d stack_depth=%d pids=%d comm=%d sample=%u\nneeds_save_regs:%s%s\n",
+			 FHOOK_ARGS_MAX, FHOOK_STACK_MAX, FHOOK_PIDS_MAX,
+			 FHOOK_COMM_MAX, FHOOK_SAMPLE_MAX,
+			 fhook_args_need_save_regs() ? " args" : "",
+			 fhook_redirect_needs_save_regs() ? " redirect" : "");
+	return len;
 }
 
 CONFIGFS_ATTR_RO(fhook_root_, version);

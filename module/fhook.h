@@ -29,6 +29,15 @@
 #define FHOOK_INPUT_MAX		4094
 #define FHOOK_GLOBS_MAX		256
 #define FHOOK_LIVE_MAX		16384
+#define FHOOK_ARGS_MAX		6	/* x86-64 register arguments */
+#define FHOOK_STACK_MAX		64
+#define FHOOK_STACK_DEFAULT	16
+#define FHOOK_PIDS_MAX		64
+#define FHOOK_COMM_MAX		16	/* globs */
+#define FHOOK_COMM_GLOB_MAX	64	/* bytes per glob */
+#define FHOOK_SAMPLE_MAX	1000000000U
+#define FHOOK_SYM_MAX		127
+#define FHOOK_PID_LIMIT		4194304	/* PID_MAX_LIMIT on 64-bit */
 
 /* The ftrace_ops flags a user may ask for; everything else is ftrace's. */
 #define FHOOK_USER_FLAGS	(FTRACE_OPS_FL_SAVE_REGS |		\
@@ -40,39 +49,122 @@
 
 struct fhook;
 struct fhook_cpu;
+struct fhook_live;
+
+/* One call of a hooked function, as the actions see it. */
+struct fhook_call {
+	struct fhook_live *live;
+	struct fhook_cpu *pc;
+	unsigned long ip;		/* the hooked function (its fentry site) */
+	unsigned long parent_ip;
+	unsigned long caller;		/* resolved on first use; 0: not yet */
+	struct ftrace_regs *fregs;
+	bool record;			/* sampling: log/stack write this call */
+};
 
 /*
  * An action is what a hook does on each call of a hooked function.  Adding
- * one is an entry in fhook_actions[] (action.c) and its handler.
+ * one is an entry in fhook_actions[] (action.c) and its handler.  The
+ * order of the table is the order of features, of reads and of execution.
  */
 struct fhook_action {
 	const char *name;
-	void (*handler)(struct fhook *hook, struct fhook_cpu *pc,
-			unsigned long ip, unsigned long parent_ip,
-			struct ftrace_regs *fregs);
-	bool modifies_ip;	/* needs IPMODIFY; refused otherwise */
-	bool needs_rcu;		/* handler uses RCU: skip calls RCU ignores */
+	void (*handler)(struct fhook_call *call);
+	bool modifies_ip;	/* needs IPMODIFY; IPMODIFY needs one of these */
+	bool needs_rcu;		/* skipped (missed) where RCU is not watching */
+	bool records;		/* writes trace records: subject to sample */
 };
 
-extern const struct fhook_action fhook_actions[];
-extern const unsigned int fhook_nr_actions;
+enum {
+	FHOOK_ACT_COUNT,
+	FHOOK_ACT_LOG,
+	FHOOK_ACT_STACK,
+	FHOOK_ACT_CALLERS,
+	FHOOK_ACT_REDIRECT,
+	FHOOK_NR_ACTIONS
+};
+
+extern const struct fhook_action fhook_actions[FHOOK_NR_ACTIONS];
 
 /* A configuration, staged or live. */
 struct fhook_config {
 	char *filter;		/* canonical glob list, NULL when empty */
 	char *notrace_globs;	/* canonical glob list, NULL when empty */
+	char *comm;		/* canonical glob list, NULL when empty */
 	unsigned long flags;	/* subset of FHOOK_USER_FLAGS */
 	unsigned long actions;	/* bit i set: fhook_actions[i] */
+	unsigned int args;
+	unsigned int stack_depth;
+	unsigned int sample;
+	unsigned int nr_pids;
+	u32 pids[FHOOK_PIDS_MAX];	/* sorted ascending, unique */
+	char target[FHOOK_SYM_MAX + 1];
 };
 
-/* A committed configuration and the ftrace_ops that implements it. */
-struct fhook_live {
+/*
+ * The functions a configuration hooks and their per-function counters.
+ * Built at commit, immutable but for the counters.  @table maps an address
+ * to its index in @ips (open addressing, slot = index + 1, 0 = empty);
+ * @counts has one row of @nr counters per possible CPU (action count).
+ */
+struct fhook_funcs {
+	unsigned int nr;
+	unsigned int bits;
+	unsigned long *ips;	/* sorted ascending */
+	u32 *table;
+	local64_t *counts;	/* [cpu * nr + index]; NULL without count */
+	u64 *carry;		/* brought over from the previous config */
+	u64 *base;		/* subtracted on reads: reset */
+};
+
+/*
+ * The (function, caller) table of action callers: a fixed-size open
+ * addressing table filled from the callback without locks.  A slot is
+ * claimed with cmpxchg (EMPTY -> BUSY), filled, then published (READY);
+ * a caller that meets a BUSY slot probes on, so two slots may end up with
+ * the same pair, which readers add up.
+ */
+enum { FHOOK_SLOT_EMPTY, FHOOK_SLOT_BUSY, FHOOK_SLOT_READY };
+
+struct fhook_caller {
+	atomic_t state;
+	unsigned long func;
+	unsigned long caller;
+	atomic64_t hits;
+	u64 base;		/* reset; under the hook's lock */
+};
+
+struct fhook_callers {
+	unsigned int bits;
+	atomic64_t lost;	/* calls that found the table full */
+	u64 lost_base;
+	struct fhook_caller slot[];
+};
+
+/*
+ * A registered (or registrable) ftrace_ops.  Several successive live
+ * configurations with the same functions and flags share one, so that a
+ * commit changing only actions or predicates re-registers nothing.
+ * @users and @registered are protected by the hook's lock.
+ */
+struct fhook_ops {
 	struct ftrace_ops ops;
 	struct fhook *hook;
+	unsigned int users;
+	bool registered;
+};
+
+/* A committed configuration and what implements it. */
+struct fhook_live {
+	struct fhook_ops *fops;
+	struct fhook *hook;
+	const char *name;		/* the hook's, for trace records */
 	struct fhook_config cfg;
 	u64 generation;
 	bool needs_rcu;		/* some action needs RCU and RCU flag unset */
-	bool registered;	/* ops is registered with ftrace */
+	struct fhook_funcs *funcs;
+	struct fhook_callers *callers;	/* NULL without action callers */
+	unsigned long target_addr;	/* redirect; module reference held */
 };
 
 /*
@@ -84,14 +176,18 @@ struct fhook_cpu {
 	struct fhook_live *active;
 	local64_t hits;
 	local64_t missed;
+	local64_t sample_seq;
 };
+
+struct fhook_snapshot;
 
 struct fhook {
 	struct config_group group;
 	/*
 	 * @lock protects @staged, @live, @enabled, @generation, @last_error,
-	 * @tag and the counter bases.  The callback takes no lock: it reads only
-	 * the per-CPU @cpu state and the immutable struct fhook_live.
+	 * @tag, the counter bases, the fhook_ops users and the snapshots.
+	 * The callback takes no lock: it reads only the per-CPU @cpu state,
+	 * the immutable struct fhook_live and its lock-free counters.
 	 */
 	struct mutex lock;
 	struct fhook_config staged;
@@ -101,6 +197,7 @@ struct fhook {
 	u64 hits_base;
 	u64 missed_base;
 	struct fhook_cpu __percpu *cpu;
+	struct fhook_snapshot *snap;
 	char last_error[FHOOK_ERR_MAX];
 	char tag[FHOOK_TAG_MAX + 1];	/* owner label, for tools; not staged */
 };
@@ -110,9 +207,14 @@ static inline struct fhook *to_fhook(struct config_item *item)
 	return container_of(to_config_group(item), struct fhook, group);
 }
 
-static inline struct fhook_live *ops_to_live(struct ftrace_ops *ops)
+static inline struct fhook_ops *to_fhook_ops(struct ftrace_ops *ops)
 {
-	return container_of(ops, struct fhook_live, ops);
+	return container_of(ops, struct fhook_ops, ops);
+}
+
+static inline bool fhook_has(const struct fhook_config *cfg, int action)
+{
+	return cfg->actions & BIT(action);
 }
 
 /* parse.c */
@@ -125,6 +227,17 @@ int fhook_parse_actions(const char *buf, size_t len, unsigned long *out,
 int fhook_check_name(const char *name, char *err, size_t errlen);
 int fhook_parse_tag(const char *buf, size_t len, char *tag,
 		    char *err, size_t errlen);
+int fhook_parse_uint(const char *buf, size_t len, unsigned int min,
+		     unsigned int max, unsigned int *out, char *err,
+		     size_t errlen);
+int fhook_parse_pids(const char *buf, size_t len, struct fhook_config *cfg,
+		     char *err, size_t errlen);
+int fhook_parse_comm(const char *buf, size_t len, char **out,
+		     char *err, size_t errlen);
+int fhook_parse_symbol(const char *buf, size_t len, char *sym,
+		       char *err, size_t errlen);
+ssize_t fhook_format_pids(const struct fhook_config *cfg, char *buf,
+			  size_t size);
 ssize_t fhook_format_flags(unsigned long flags, char *buf, size_t size);
 ssize_t fhook_format_actions(unsigned long actions, char *buf, size_t size);
 size_t fhook_globs_size(const char *globs);
@@ -142,6 +255,8 @@ static inline const char *fhook_glob_next(const char *glob)
 
 /* hook.c */
 struct fhook *fhook_alloc(const char *name);
+int fhook_config_copy(struct fhook_config *dst,
+		      const struct fhook_config *src);
 void fhook_free(struct fhook *hook);
 int fhook_commit(struct fhook *hook);
 int fhook_set_enabled(struct fhook *hook, bool enable);
@@ -154,6 +269,44 @@ void fhook_config_free(struct fhook_config *cfg);
 /* action.c */
 void fhook_callback(unsigned long ip, unsigned long parent_ip,
 		    struct ftrace_ops *op, struct ftrace_regs *fregs);
+bool fhook_args_need_save_regs(void);
+bool fhook_redirect_needs_save_regs(void);
+
+/* funcs.c: the hooked functions, their counters, the caller table */
+struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
+				      int *err);
+void fhook_funcs_free(struct fhook_funcs *f);
+bool fhook_funcs_equal(const struct fhook_funcs *a,
+		       const struct fhook_funcs *b);
+int fhook_funcs_index(const struct fhook_funcs *f, unsigned long ip);
+u64 fhook_funcs_read(const struct fhook_funcs *f, unsigned int idx);
+void fhook_funcs_carry(struct fhook_funcs *to, const struct fhook_funcs *from);
+void fhook_funcs_reset(struct fhook_funcs *f);
+struct fhook_callers *fhook_callers_alloc(unsigned int nr_funcs);
+void fhook_callers_free(struct fhook_callers *c);
+void fhook_callers_add(struct fhook_callers *c, unsigned long func,
+		       unsigned long caller, u64 n);
+void fhook_callers_carry(struct fhook_callers *to,
+			 const struct fhook_callers *from,
+			 const struct fhook_funcs *funcs);
+void fhook_callers_reset(struct fhook_callers *c);
+
+/* render.c: text of the binary attributes, and read snapshots */
+ssize_t fhook_render_functions(const struct fhook_live *live, char **out);
+ssize_t fhook_render_stats(const struct fhook_live *live, char **out);
+ssize_t fhook_bin_read(struct fhook *hook, int attr, void *buf,
+		       size_t count,
+		       ssize_t (*render)(struct fhook *hook, char **out));
+void fhook_snapshots_free(struct fhook *hook);
+
+/* events.c: the trace events and the fhook tracefs instance */
+int fhook_events_init(void);
+void fhook_events_exit(void);
+void fhook_trace_call(const struct fhook_call *call, const unsigned long *args,
+		      unsigned int nr_args);
+void fhook_trace_stack(const struct fhook_call *call,
+		       const unsigned long *args, unsigned int nr_args,
+		       const unsigned long *stack, unsigned int nr_stack);
 
 /* configfs.c */
 int fhook_configfs_init(void);

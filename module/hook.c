@@ -23,7 +23,9 @@
 
 #include <linux/cpu.h>
 #include <linux/fs.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 
@@ -51,30 +53,30 @@ void fhook_config_free(struct fhook_config *cfg)
 {
 	kfree(cfg->filter);
 	kfree(cfg->notrace_globs);
+	kfree(cfg->comm);
 	cfg->filter = NULL;
 	cfg->notrace_globs = NULL;
+	cfg->comm = NULL;
 }
 
-static int fhook_config_copy(struct fhook_config *dst,
-			     const struct fhook_config *src)
+static int fhook_globs_dup(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = kmemdup(src, fhook_globs_size(src), GFP_KERNEL);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int fhook_config_copy(struct fhook_config *dst,
+		      const struct fhook_config *src)
 {
 	*dst = *src;
-	dst->filter = NULL;
-	dst->notrace_globs = NULL;
-	if (src->filter) {
-		dst->filter = kmemdup(src->filter,
-				      fhook_globs_size(src->filter), GFP_KERNEL);
-		if (!dst->filter)
-			return -ENOMEM;
-	}
-	if (src->notrace_globs) {
-		dst->notrace_globs = kmemdup(src->notrace_globs,
-					     fhook_globs_size(src->notrace_globs),
-					     GFP_KERNEL);
-		if (!dst->notrace_globs) {
-			fhook_config_free(dst);
-			return -ENOMEM;
-		}
+	if (fhook_globs_dup(&dst->filter, src->filter) ||
+	    fhook_globs_dup(&dst->notrace_globs, src->notrace_globs) ||
+	    fhook_globs_dup(&dst->comm, src->comm)) {
+		fhook_config_free(dst);
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -96,43 +98,81 @@ int fhook_ftrace_enabled(void)
 	return buf[0] != '0';
 }
 
-/* Configuration rules that need no ftrace call: checked before any. */
-static int fhook_check_config(struct fhook *hook,
+static int fhook_check_filter(struct fhook *hook,
 			      const struct fhook_config *cfg)
 {
 	const char *g;
 	bool include = false;
-	unsigned int i;
 
 	for (g = cfg->filter; g && *g; g = fhook_glob_next(g))
 		include |= g[0] != '!';
-	if (!include) {
-		if (cfg->filter)
-			fhook_set_error(hook, "filter has only exclusions; add a glob to include");
-		else
-			fhook_set_error(hook, "filter is empty; write '*' to hook every function");
+	if (include)
+		return 0;
+	if (cfg->filter)
+		fhook_set_error(hook, "filter has only exclusions; add a glob to include");
+	else
+		fhook_set_error(hook, "filter is empty; write '*' to hook every function");
+	return -EINVAL;
+}
+
+static int fhook_check_redirect(struct fhook *hook,
+				const struct fhook_config *cfg)
+{
+	bool redirect = fhook_has(cfg, FHOOK_ACT_REDIRECT);
+
+	if (redirect && !(cfg->flags & FTRACE_OPS_FL_IPMODIFY)) {
+		fhook_set_error(hook, "action 'redirect' needs flag IPMODIFY");
 		return -EINVAL;
 	}
-	for (i = 0; i < fhook_nr_actions; i++) {
-		if (!(cfg->actions & BIT(i)))
-			continue;
-		if (fhook_actions[i].modifies_ip &&
-		    !(cfg->flags & FTRACE_OPS_FL_IPMODIFY)) {
-			fhook_set_error(hook, "action '%s' needs flag IPMODIFY",
-					fhook_actions[i].name);
-			return -EINVAL;
-		}
+	if (!redirect && (cfg->flags & FTRACE_OPS_FL_IPMODIFY)) {
+		fhook_set_error(hook, "IPMODIFY needs an action that modifies the IP");
+		return -EINVAL;
 	}
-	if (cfg->flags & FTRACE_OPS_FL_IPMODIFY) {
-		for (i = 0; i < fhook_nr_actions; i++)
-			if ((cfg->actions & BIT(i)) &&
-			    fhook_actions[i].modifies_ip)
-				break;
-		if (i == fhook_nr_actions) {
-			fhook_set_error(hook, "IPMODIFY needs an action that modifies the IP");
-			return -EINVAL;
-		}
+	if (redirect && fhook_redirect_needs_save_regs() &&
+	    !(cfg->flags & FTRACE_OPS_FL_SAVE_REGS)) {
+		fhook_set_error(hook, "action 'redirect' needs flag SAVE_REGS on this kernel");
+		return -EINVAL;
 	}
+	if (redirect && !cfg->target[0]) {
+		fhook_set_error(hook, "redirect needs a target");
+		return -EINVAL;
+	}
+	if (!redirect && cfg->target[0]) {
+		fhook_set_error(hook, "target is set but action has no redirect");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int fhook_check_args(struct fhook *hook, const struct fhook_config *cfg)
+{
+	if (!cfg->args)
+		return 0;
+	if (!fhook_has(cfg, FHOOK_ACT_LOG) && !fhook_has(cfg, FHOOK_ACT_STACK)) {
+		fhook_set_error(hook, "args needs action log or stack");
+		return -EINVAL;
+	}
+	if (fhook_args_need_save_regs() &&
+	    !(cfg->flags & FTRACE_OPS_FL_SAVE_REGS)) {
+		fhook_set_error(hook, "args needs flag SAVE_REGS on this kernel");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Configuration rules that need no ftrace call: checked before any. */
+static int fhook_check_config(struct fhook *hook,
+			      const struct fhook_config *cfg)
+{
+	int ret;
+
+	ret = fhook_check_filter(hook, cfg);
+	if (!ret)
+		ret = fhook_check_redirect(hook, cfg);
+	if (!ret)
+		ret = fhook_check_args(hook, cfg);
+	if (ret)
+		return ret;
 	if ((cfg->flags & FTRACE_OPS_FL_PERMANENT) && !fhook_ftrace_enabled()) {
 		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
 		return -EBUSY;
@@ -218,14 +258,110 @@ static int fhook_set_ops_filters(struct fhook *hook, struct ftrace_ops *ops,
 	return ret;
 }
 
+/* Drop a user of @fops; a registered ops is leaked, never freed. */
+static void fhook_ops_put(struct fhook_ops *fops)
+{
+	if (!fops || --fops->users || fops->registered)
+		return;
+	fhook_free_filters(&fops->ops);
+	kfree(fops);
+}
+
 static void fhook_live_free(struct fhook_live *live)
 {
-	/* A registered ops is leaked rather than freed under ftrace. */
-	if (!live || live->registered)
+	if (!live)
 		return;
-	fhook_free_filters(&live->ops);
+	if (live->target_addr)
+		__symbol_put(live->cfg.target);
+	fhook_ops_put(live->fops);
+	fhook_funcs_free(live->funcs);
+	fhook_callers_free(live->callers);
 	fhook_config_free(&live->cfg);
 	kfree(live);
+}
+
+/* Function names as kallsyms gives them, "name [module]" included. */
+static bool fhook_same_function(unsigned long a, unsigned long b)
+{
+	char na[KSYM_SYMBOL_LEN], nb[KSYM_SYMBOL_LEN];
+
+	sprint_symbol_no_offset(na, a);
+	sprint_symbol_no_offset(nb, b);
+	return !strcmp(na, nb);
+}
+
+/*
+ * Resolve the redirect target and pin the module that exports it.  Only
+ * exported symbols can be had (symbol_get); one exported by the kernel
+ * proper is refused: its code cannot go away, but the contract is a
+ * module's replacement, and that is what the pin protects.
+ */
+static int fhook_live_target(struct fhook *hook, struct fhook_live *live)
+{
+	const char *target = live->cfg.target;
+	char sym[KSYM_SYMBOL_LEN];
+	void *addr;
+
+	if (live->funcs->nr != 1) {
+		fhook_set_error(hook, "redirect needs exactly one function; the filter matches %u",
+				live->funcs->nr);
+		return -EINVAL;
+	}
+	addr = __symbol_get(target);
+	if (addr)
+		sprint_symbol(sym, (unsigned long)addr);
+	if (!addr || !strstr(sym, " [")) {
+		if (addr)
+			__symbol_put(target);
+		fhook_set_error(hook, "target '%s' is not exported by a loaded module",
+				target);
+		return -ENOENT;
+	}
+	live->target_addr = (unsigned long)addr;
+	if (!fhook_addr_is_code(live->target_addr)) {
+		fhook_set_error(hook, "target '%s' is not a function", target);
+		return -EINVAL;
+	}
+	if (fhook_same_function(live->target_addr, live->funcs->ips[0])) {
+		fhook_set_error(hook, "target '%s' is the hooked function itself",
+				target);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct fhook_ops *fhook_ops_alloc(struct fhook *hook,
+					 const struct fhook_config *cfg)
+{
+	struct fhook_ops *fops = kzalloc(sizeof(*fops), GFP_KERNEL);
+
+	if (!fops)
+		return NULL;
+	fops->hook = hook;
+	fops->users = 1;
+	fops->ops.func = fhook_callback;
+	fops->ops.flags = cfg->flags;
+	return fops;
+}
+
+/* Resolve the function set and make what the actions count into. */
+static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
+{
+	const struct fhook_config *cfg = &live->cfg;
+	int ret = 0;
+
+	live->funcs = fhook_funcs_build(&live->fops->ops,
+					fhook_has(cfg, FHOOK_ACT_COUNT), &ret);
+	if (ret == -EIO)
+		fhook_set_error(hook, "cannot read ftrace's function hash on this kernel");
+	if (ret)
+		return ret;
+	if (fhook_has(cfg, FHOOK_ACT_CALLERS)) {
+		live->callers = fhook_callers_alloc(live->funcs->nr);
+		if (!live->callers)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static struct fhook_live *fhook_live_build(struct fhook *hook,
@@ -242,32 +378,64 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 		return ERR_PTR(-ENOMEM);
 	}
 	live->hook = hook;
-	live->ops.func = fhook_callback;
-	live->ops.flags = cfg->flags;
-	for (i = 0; i < fhook_nr_actions; i++)
-		if ((cfg->actions & BIT(i)) && fhook_actions[i].needs_rcu)
+	live->name = config_item_name(&hook->group.cg_item);
+	for (i = 0; i < FHOOK_NR_ACTIONS; i++)
+		if (fhook_has(cfg, i) && fhook_actions[i].needs_rcu)
 			live->needs_rcu = !(cfg->flags & FTRACE_OPS_FL_RCU);
-	ret = fhook_set_ops_filters(hook, &live->ops, cfg);
+	live->fops = fhook_ops_alloc(hook, cfg);
+	ret = live->fops ? 0 : -ENOMEM;
+	if (!ret)
+		ret = fhook_set_ops_filters(hook, &live->fops->ops, cfg);
+	if (!ret)
+		ret = fhook_live_funcs(hook, live);
+	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
+		ret = fhook_live_target(hook, live);
 	if (ret) {
+		if (ret == -ENOMEM)
+			fhook_set_error(hook, "out of memory");
 		fhook_live_free(live);
 		return ERR_PTR(ret);
 	}
 	return live;
 }
 
+/*
+ * A new configuration that hooks the same functions with the same flags
+ * as the live one keeps its registered ops: nothing to re-register, and
+ * for a redirect the only way to switch, since ftrace allows one IPMODIFY
+ * ops per function at a time.
+ */
+static void fhook_live_share_ops(struct fhook_live *prev,
+				 struct fhook_live *next)
+{
+	if (!prev || prev->cfg.flags != next->cfg.flags ||
+	    !fhook_funcs_equal(prev->funcs, next->funcs))
+		return;
+	fhook_ops_put(next->fops);
+	next->fops = prev->fops;
+	next->fops->users++;
+}
+
 static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 {
+	struct fhook_ops *fops = live->fops;
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	ret = register_ftrace_function(&live->ops);
+	if (fops->registered)
+		return 0;
+	ret = register_ftrace_function(&fops->ops);
 	if (!ret) {
-		live->registered = true;
+		fops->registered = true;
 		return 0;
 	}
 	if (ret == -EBUSY && (live->cfg.flags & FTRACE_OPS_FL_PERMANENT) &&
 	    !fhook_ftrace_enabled())
 		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
+	else if (ret == -EBUSY && fhook_has(&live->cfg, FHOOK_ACT_REDIRECT))
+		fhook_set_error(hook,
+				"function '%ps' is already hooked with IPMODIFY (livepatch or another redirect)",
+				(void *)live->funcs->ips[0]);
 	else if (ret == -EBUSY)
 		fhook_set_error(hook, "a function is already hooked with IPMODIFY (livepatch?)");
 	else if (ret == -ENODEV)
@@ -281,21 +449,21 @@ static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 }
 
 static void fhook_unregister_locked(struct fhook *hook,
-				    struct fhook_live *live)
+				    struct fhook_ops *fops)
 {
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	if (!live->registered)
+	if (!fops->registered)
 		return;
-	ret = unregister_ftrace_function(&live->ops);
+	ret = unregister_ftrace_function(&fops->ops);
 	if (ret) {
 		/* Only a dead ftrace fails this; never free a maybe-live ops. */
 		pr_err("hook '%s': unregister failed (%d), leaking its ops\n",
 		       config_item_name(&hook->group.cg_item), ret);
 		return;
 	}
-	live->registered = false;
+	fops->registered = false;
 }
 
 /* Used only while no ops of @hook is registered: nothing reads @active. */
@@ -328,22 +496,50 @@ static int fhook_switch_cpu(void *data)
 	return 0;
 }
 
+/*
+ * Switch an enabled hook from its live configuration to @next.  With a
+ * shared ops only step 3 of the sequence at the top of this file is
+ * needed: the ops stays registered, and the switch of @active decides
+ * which configuration a call sees.
+ */
 static int fhook_switch_live_locked(struct fhook *hook,
 				    struct fhook_live *next)
 {
 	struct fhook_switch sw = { .hook = hook, .live = next };
 	struct fhook_live *prev = hook->live;
+	bool shared = next->fops == prev->fops;
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	ret = fhook_register_locked(hook, next);
-	if (ret)
-		return ret;
-	fhook_sync_trampolines();
+	if (!shared && fhook_has(&prev->cfg, FHOOK_ACT_REDIRECT) &&
+	    fhook_has(&next->cfg, FHOOK_ACT_REDIRECT) &&
+	    fhook_funcs_equal(prev->funcs, next->funcs)) {
+		/* Two IPMODIFY ops cannot hook it at once, even briefly. */
+		fhook_set_error(hook,
+				"disable the hook to change the flags of its redirect of '%ps'",
+				(void *)next->funcs->ips[0]);
+		return -EBUSY;
+	}
+	if (!shared) {
+		ret = fhook_register_locked(hook, next);
+		if (ret)
+			return ret;
+		fhook_sync_trampolines();
+	}
 	stop_machine(fhook_switch_cpu, &sw, cpu_online_mask);
-	fhook_unregister_locked(hook, prev);
-	fhook_live_free(prev);
+	if (!shared)
+		fhook_unregister_locked(hook, prev->fops);
 	return 0;
+}
+
+/* @prev no longer runs anywhere: its counts go on in @next. */
+static void fhook_carry_counts(struct fhook_live *next,
+			       const struct fhook_live *prev)
+{
+	if (!prev)
+		return;
+	fhook_funcs_carry(next->funcs, prev->funcs);
+	fhook_callers_carry(next->callers, prev->callers, next->funcs);
 }
 
 int fhook_commit(struct fhook *hook)
@@ -361,15 +557,16 @@ int fhook_commit(struct fhook *hook)
 		goto out_unlock;
 	}
 	next->generation = hook->generation + 1;
+	fhook_live_share_ops(hook->live, next);
 	if (hook->enabled) {
 		ret = fhook_switch_live_locked(hook, next);
 		if (ret) {
 			fhook_live_free(next);
 			goto out_unlock;
 		}
-	} else {
-		fhook_live_free(hook->live);
 	}
+	fhook_carry_counts(next, hook->live);
+	fhook_live_free(hook->live);
 	hook->live = next;
 	hook->generation = next->generation;
 	fhook_clear_error(hook);
@@ -403,8 +600,8 @@ static int fhook_enable_locked(struct fhook *hook)
 
 static void fhook_disable_locked(struct fhook *hook)
 {
-	fhook_unregister_locked(hook, hook->live);
-	if (!hook->live->registered)
+	fhook_unregister_locked(hook, hook->live->fops);
+	if (!hook->live->fops->registered)
 		fhook_set_active_all(hook, NULL);
 	hook->enabled = false;
 }
@@ -462,6 +659,11 @@ void fhook_reset_counters(struct fhook *hook)
 	mutex_lock(&hook->lock);
 	hook->hits_base += hits;
 	hook->missed_base += missed;
+	if (hook->live) {
+		fhook_funcs_reset(hook->live->funcs);
+		if (hook->live->callers)
+			fhook_callers_reset(hook->live->callers);
+	}
 	mutex_unlock(&hook->lock);
 }
 
@@ -478,7 +680,9 @@ struct fhook *fhook_alloc(const char *name)
 		return NULL;
 	}
 	mutex_init(&hook->lock);
-	hook->staged.actions = BIT(0);	/* count */
+	hook->staged.actions = BIT(FHOOK_ACT_COUNT);
+	hook->staged.stack_depth = FHOOK_STACK_DEFAULT;
+	hook->staged.sample = 1;
 	return hook;
 }
 
@@ -487,6 +691,7 @@ void fhook_free(struct fhook *hook)
 {
 	fhook_live_free(hook->live);
 	fhook_config_free(&hook->staged);
+	fhook_snapshots_free(hook);
 	free_percpu(hook->cpu);
 	mutex_destroy(&hook->lock);
 	kfree(hook);

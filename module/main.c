@@ -13,9 +13,16 @@ static int __init fhook_init(void)
 {
 	int ret;
 
+	ret = fhook_events_init();
+	if (ret) {
+		pr_err("creating the tracefs instance failed: %d\n", ret);
+		return ret;
+	}
 	ret = fhook_configfs_init();
-	if (ret)
+	if (ret) {
 		pr_err("registering the configfs subsystem failed: %d\n", ret);
+		fhook_events_exit();
+	}
 	return ret;
 }
 
@@ -26,6 +33,7 @@ static int __init fhook_init(void)
 static void __exit fhook_exit(void)
 {
 	fhook_configfs_exit();
+	fhook_events_exit();
 }
 
 module_init(fhook_init);

@@ -201,8 +201,8 @@ static int check_input(const char *buf, size_t len, char *err, size_t errlen)
  * applied after inclusions), so sorting loses nothing and makes two lists
  * comparable with strcmp.  *@out is NULL for an empty list.
  */
-int fhook_parse_globs(const char *buf, size_t len, char **out,
-		      char *err, size_t errlen)
+static int fhook_parse_list(const char *buf, size_t len, char **out,
+			    fhook_word_fn add, char *err, size_t errlen)
 {
 	struct glob_list *gl;
 	unsigned int i;
@@ -216,7 +216,7 @@ int fhook_parse_globs(const char *buf, size_t len, char **out,
 		return -ENOMEM;
 	gl->err = err;
 	gl->errlen = errlen;
-	ret = fhook_split_words(buf, len, glob_add, gl);
+	ret = fhook_split_words(buf, len, add, gl);
 	*out = NULL;
 	if (!ret && gl->nr) {
 		*out = glob_join(gl);
@@ -271,7 +271,7 @@ static int action_add(const char *tok, size_t n, void *arg)
 	struct name_parse *np = arg;
 	unsigned int i;
 
-	for (i = 0; i < fhook_nr_actions; i++) {
+	for (i = 0; i < FHOOK_NR_ACTIONS; i++) {
 		if (strlen(fhook_actions[i].name) == n &&
 		    !strncmp(fhook_actions[i].name, tok, n)) {
 			np->bits |= BIT(i);
@@ -348,7 +348,7 @@ ssize_t fhook_format_actions(unsigned long actions, char *buf, size_t size)
 	size_t len = 0;
 	unsigned int i;
 
-	for (i = 0; i < fhook_nr_actions; i++)
+	for (i = 0; i < FHOOK_NR_ACTIONS; i++)
 		if (actions & BIT(i))
 			len += scnprintf(buf + len, size - len, "%s%s",
 					 len ? " " : "", fhook_actions[i].name);
@@ -403,5 +403,191 @@ int fhook_parse_tag(const char *buf, size_t len, char *tag,
 	}
 	memcpy(tag, buf, len);
 	tag[len] = '\0';
+	return 0;
+}
+
+/* A decimal number from @min to @max, surrounding whitespace allowed. */
+int fhook_parse_uint(const char *buf, size_t len, unsigned int min,
+		     unsigned int max, unsigned int *out, char *err,
+		     size_t errlen)
+{
+	char tmp[16];
+	unsigned int val;
+
+	while (len && isspace(buf[len - 1]))
+		len--;
+	while (len && isspace(*buf)) {
+		buf++;
+		len--;
+	}
+	if (!len || len >= sizeof(tmp)) {
+		snprintf(err, errlen, "not a number");
+		return -EINVAL;
+	}
+	memcpy(tmp, buf, len);
+	tmp[len] = '\0';
+	if (kstrtouint(tmp, 10, &val) || !isdigit(tmp[0])) {
+		snprintf(err, errlen, "not a number");
+		return -EINVAL;
+	}
+	if (val < min || val > max) {
+		if (min)
+			snprintf(err, errlen, "must be %u to %u", min, max);
+		else
+			snprintf(err, errlen, "at most %u", max);
+		return -EINVAL;
+	}
+	*out = val;
+	return 0;
+}
+
+struct pid_parse {
+	struct fhook_config *cfg;
+	char *err;
+	size_t errlen;
+};
+
+static int pid_add(const char *tok, size_t n, void *arg)
+{
+	struct pid_parse *pp = arg;
+	struct fhook_config *cfg = pp->cfg;
+	char tmp[12];
+	u32 pid;
+
+	if (n < sizeof(tmp)) {
+		memcpy(tmp, tok, n);
+		tmp[n] = '\0';
+	}
+	if (n >= sizeof(tmp) || !isdigit(tmp[0]) || kstrtou32(tmp, 10, &pid) ||
+	    !pid || pid > FHOOK_PID_LIMIT) {
+		snprintf(pp->err, pp->errlen, "'%.*s' is not a process id",
+			 (int)min_t(size_t, n, 32), tok);
+		return -EINVAL;
+	}
+	if (cfg->nr_pids == FHOOK_PIDS_MAX) {
+		snprintf(pp->err, pp->errlen, "more than %d pids",
+			 FHOOK_PIDS_MAX);
+		return -EINVAL;
+	}
+	cfg->pids[cfg->nr_pids++] = pid;
+	return 0;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A pid list into @cfg->pids: sorted, without duplicates. */
+int fhook_parse_pids(const char *buf, size_t len, struct fhook_config *cfg,
+		     char *err, size_t errlen)
+{
+	struct pid_parse pp = { .cfg = cfg, .err = err, .errlen = errlen };
+	unsigned int i, n = 0;
+	int ret;
+
+	ret = check_input(buf, len, err, errlen);
+	if (ret)
+		return ret;
+	cfg->nr_pids = 0;
+	ret = fhook_split_words(buf, len, pid_add, &pp);
+	if (ret)
+		return ret;
+	sort(cfg->pids, cfg->nr_pids, sizeof(cfg->pids[0]), u32_cmp, NULL);
+	for (i = 0; i < cfg->nr_pids; i++)
+		if (!n || cfg->pids[n - 1] != cfg->pids[i])
+			cfg->pids[n++] = cfg->pids[i];
+	cfg->nr_pids = n;
+	return 0;
+}
+
+ssize_t fhook_format_pids(const struct fhook_config *cfg, char *buf,
+			  size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_pids; i++)
+		len += scnprintf(buf + len, size - len, "%s%u",
+				 i ? " " : "", cfg->pids[i]);
+	return len;
+}
+
+static int comm_add(const char *tok, size_t n, void *arg)
+{
+	struct glob_list *gl = arg;
+	size_t i;
+
+	if (n > FHOOK_COMM_GLOB_MAX) {
+		snprintf(gl->err, gl->errlen, "glob longer than %d bytes",
+			 FHOOK_COMM_GLOB_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!isascii(tok[i]) || !isgraph(tok[i])) {
+			snprintf(gl->err, gl->errlen,
+				 "character 0x%02x not allowed in glob",
+				 (unsigned char)tok[i]);
+			return -EINVAL;
+		}
+	}
+	if (gl->nr == FHOOK_COMM_MAX) {
+		snprintf(gl->err, gl->errlen, "more than %d globs",
+			 FHOOK_COMM_MAX);
+		return -EINVAL;
+	}
+	gl->tok[gl->nr] = kstrndup(tok, n, GFP_KERNEL);
+	if (!gl->tok[gl->nr]) {
+		snprintf(gl->err, gl->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	gl->nr++;
+	return 0;
+}
+
+int fhook_parse_globs(const char *buf, size_t len, char **out,
+		      char *err, size_t errlen)
+{
+	return fhook_parse_list(buf, len, out, glob_add, err, errlen);
+}
+
+/*
+ * comm globs go to glob_match(), which reads any byte: only whitespace
+ * (the separator) and non-printable bytes are refused.
+ */
+int fhook_parse_comm(const char *buf, size_t len, char **out,
+		     char *err, size_t errlen)
+{
+	return fhook_parse_list(buf, len, out, comm_add, err, errlen);
+}
+
+/* One symbol name, or nothing: "" clears it. */
+int fhook_parse_symbol(const char *buf, size_t len, char *sym,
+		       char *err, size_t errlen)
+{
+	size_t i;
+
+	while (len && isspace(buf[len - 1]))
+		len--;
+	while (len && isspace(*buf)) {
+		buf++;
+		len--;
+	}
+	if (len > FHOOK_SYM_MAX) {
+		snprintf(err, errlen, "longer than %d bytes", FHOOK_SYM_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!glob_name_char(buf[i])) {
+			snprintf(err, errlen, "invalid character '%c' in '%.*s'",
+				 isprint(buf[i]) ? buf[i] : '?',
+				 (int)min_t(size_t, len, 64), buf);
+			return -EINVAL;
+		}
+	}
+	memcpy(sym, buf, len);
+	sym[len] = '\0';
 	return 0;
 }

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The functions a configuration hooks, their per-function counters and the
+ * (function, caller) table.
+ *
+ * No exported kernel API lists the functions an ftrace_ops hooks, or the
+ * traceable functions at all (available_filter_functions is tracefs-only),
+ * so the set is read from the ops' own filter and notrace hashes after
+ * ftrace_set_filter()/ftrace_set_notrace() filled them.  Those hashes are
+ * struct ftrace_hash (kernel/trace/trace.h, private); fhook mirrors the
+ * leading fields it reads, which have kept this layout from 4.x to 6.12,
+ * and checks what it walked against the hash's own count before trusting
+ * it.  Everything here but the lookup and the add functions runs in
+ * process context under the hook's lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "fhook.h"
+
+/* The start of kernel/trace/trace.h's struct ftrace_hash and its entry. */
+struct fhook_ftrace_hash {
+	unsigned long size_bits;
+	struct hlist_head *buckets;
+	unsigned long count;
+};
+
+struct fhook_ftrace_entry {
+	struct hlist_node hlist;
+	unsigned long ip;
+};
+
+/* ftrace's own limit is 12 bits (FTRACE_HASH_MAX_BITS); allow headroom. */
+#define FHOOK_HASH_BITS_SANE	20
+#define FHOOK_CALLERS_MIN	1024
+#define FHOOK_CALLERS_MAX	65536
+#define FHOOK_PROBES_MAX	32
+
+static int fhook_cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Copy the addresses of @h into a new sorted array.  -EIO if the hash does
+ * not look like a struct ftrace_hash (a kernel whose layout changed).
+ */
+static int fhook_hash_ips(const struct fhook_ftrace_hash *h,
+			  unsigned long **out, unsigned int *nr)
+{
+	struct fhook_ftrace_entry *e;
+	unsigned long *ips, i, n = 0;
+
+	*out = NULL;
+	*nr = 0;
+	if (!h || !h->count)
+		return 0;
+	if (h->size_bits > FHOOK_HASH_BITS_SANE || !h->buckets ||
+	    h->count > (1UL << (FHOOK_HASH_BITS_SANE + 4)))
+		return -EIO;
+	ips = kvmalloc_array(h->count, sizeof(*ips), GFP_KERNEL);
+	if (!ips)
+		return -ENOMEM;
+	for (i = 0; i < (1UL << h->size_bits); i++) {
+		hlist_for_each_entry(e, &h->buckets[i], hlist) {
+			if (n == h->count) {
+				kvfree(ips);
+				return -EIO;
+			}
+			ips[n++] = e->ip;
+		}
+	}
+	if (n != h->count) {
+		kvfree(ips);
+		return -EIO;
+	}
+	sort(ips, n, sizeof(*ips), fhook_cmp_ulong, NULL);
+	*out = ips;
+	*nr = n;
+	return 0;
+}
+
+/* Sorted @a minus sorted @b, in place in @a; returns the new length. */
+static unsigned int fhook_ips_subtract(unsigned long *a, unsigned int na,
+				       const unsigned long *b, unsigned int nb)
+{
+	unsigned int i, j = 0, n = 0;
+
+	for (i = 0; i < na; i++) {
+		while (j < nb && b[j] < a[i])
+			j++;
+		if (j < nb && b[j] == a[i])
+			continue;
+		a[n++] = a[i];
+	}
+	return n;
+}
+
+static u32 fhook_slot_hash(unsigned long ip, unsigned int bits)
+{
+	return hash_long(ip, bits);
+}
+
+static int fhook_funcs_index_build(struct fhook_funcs *f)
+{
+	unsigned int i, mask;
+	u32 h;
+
+	f->bits = ilog2(roundup_pow_of_two(max(2 * f->nr, 2U)));
+	f->table = kvcalloc(1U << f->bits, sizeof(*f->table), GFP_KERNEL);
+	if (!f->table)
+		return -ENOMEM;
+	mask = (1U << f->bits) - 1;
+	for (i = 0; i < f->nr; i++) {
+		h = fhook_slot_hash(f->ips[i], f->bits);
+		while (f->table[h])
+			h = (h + 1) & mask;
+		f->table[h] = i + 1;
+	}
+	return 0;
+}
+
+static int fhook_funcs_counters(struct fhook_funcs *f)
+{
+	f->counts = kvcalloc(array_size(nr_cpu_ids, f->nr),
+			     sizeof(*f->counts), GFP_KERNEL);
+	f->carry = kvcalloc(f->nr, sizeof(*f->carry), GFP_KERNEL);
+	f->base = kvcalloc(f->nr, sizeof(*f->base), GFP_KERNEL);
+	return f->counts && f->carry && f->base ? 0 : -ENOMEM;
+}
+
+/* The effective set of @ops: filter hash minus notrace hash. */
+static int fhook_ops_ips(struct ftrace_ops *ops, struct fhook_funcs *f)
+{
+	struct ftrace_ops_hash *oh = ops->func_hash;
+	unsigned long *excluded;
+	unsigned int nr_excluded;
+	int ret;
+
+	if (!oh)
+		return 0;
+	mutex_lock(&oh->regex_lock);
+	ret = fhook_hash_ips((void *)rcu_dereference_protected(oh->filter_hash,
+				lockdep_is_held(&oh->regex_lock)),
+			     &f->ips, &f->nr);
+	if (!ret)
+		ret = fhook_hash_ips((void *)rcu_dereference_protected(oh->notrace_hash,
+				lockdep_is_held(&oh->regex_lock)),
+				     &excluded, &nr_excluded);
+	mutex_unlock(&oh->regex_lock);
+	if (ret)
+		return ret;
+	f->nr = fhook_ips_subtract(f->ips, f->nr, excluded, nr_excluded);
+	kvfree(excluded);
+	return 0;
+}
+
+/*
+ * The functions @ops hooks, with a lookup table and, with @counts, zeroed
+ * per-CPU counters.  On error *@err is set: -EIO means the hash could not
+ * be read on this kernel.
+ */
+struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
+				      int *err)
+{
+	struct fhook_funcs *f;
+	int ret;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	ret = fhook_ops_ips(ops, f);
+	if (!ret)
+		ret = fhook_funcs_index_build(f);
+	if (!ret && counts)
+		ret = fhook_funcs_counters(f);
+	if (ret) {
+		fhook_funcs_free(f);
+		*err = ret;
+		return NULL;
+	}
+	return f;
+}
+
+void fhook_funcs_free(struct fhook_funcs *f)
+{
+	if (!f)
+		return;
+	kvfree(f->ips);
+	kvfree(f->table);
+	kvfree(f->counts);
+	kvfree(f->carry);
+	kvfree(f->base);
+	kfree(f);
+}
+
+bool fhook_funcs_equal(const struct fhook_funcs *a,
+		       const struct fhook_funcs *b)
+{
+	return a->nr == b->nr &&
+	       !memcmp(a->ips, b->ips, a->nr * sizeof(*a->ips));
+}
+
+/* Called from the callback: any context, no locks. */
+int notrace fhook_funcs_index(const struct fhook_funcs *f, unsigned long ip)
+{
+	unsigned int mask = (1U << f->bits) - 1, probes;
+	u32 h = fhook_slot_hash(ip, f->bits), slot;
+
+	for (probes = 0; probes <= mask; probes++) {
+		slot = f->table[h];
+		if (!slot)
+			return -1;
+		if (f->ips[slot - 1] == ip)
+			return slot - 1;
+		h = (h + 1) & mask;
+	}
+	return -1;
+}
+
+/* Raw total of one function: carry plus every CPU's counter. */
+static u64 fhook_funcs_raw(const struct fhook_funcs *f, unsigned int idx)
+{
+	u64 sum = f->carry[idx];
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += local64_read(&f->counts[(size_t)cpu * f->nr + idx]);
+	return sum;
+}
+
+u64 fhook_funcs_read(const struct fhook_funcs *f, unsigned int idx)
+{
+	return f->counts ? fhook_funcs_raw(f, idx) - f->base[idx] : 0;
+}
+
+/*
+ * Carry the counts of @from (no longer called: unregistered or no longer
+ * active anywhere) into @to for every function both hook.
+ */
+void fhook_funcs_carry(struct fhook_funcs *to, const struct fhook_funcs *from)
+{
+	unsigned int i;
+	int j;
+
+	if (!to->counts || !from || !from->counts)
+		return;
+	for (i = 0; i < to->nr; i++) {
+		j = fhook_funcs_index(from, to->ips[i]);
+		if (j >= 0)
+			to->carry[i] += fhook_funcs_read(from, j);
+	}
+}
+
+void fhook_funcs_reset(struct fhook_funcs *f)
+{
+	unsigned int i;
+
+	if (!f->counts)
+		return;
+	for (i = 0; i < f->nr; i++)
+		f->base[i] = fhook_funcs_raw(f, i);
+}
+
+struct fhook_callers *fhook_callers_alloc(unsigned int nr_funcs)
+{
+	unsigned int n = clamp_t(unsigned int, 4 * nr_funcs,
+				 FHOOK_CALLERS_MIN, FHOOK_CALLERS_MAX);
+	struct fhook_callers *c;
+
+	n = roundup_pow_of_two(n);
+	c = kvzalloc(struct_size(c, slot, n), GFP_KERNEL);
+	if (c)
+		c->bits = ilog2(n);
+	return c;
+}
+
+void fhook_callers_free(struct fhook_callers *c)
+{
+	kvfree(c);
+}
+
+/* Called from the callback: any context, NMI included, no locks. */
+void notrace fhook_callers_add(struct fhook_callers *c, unsigned long func,
+			       unsigned long caller, u64 n)
+{
+	unsigned int mask = (1U << c->bits) - 1, i;
+	u32 h = hash_long(func ^ (caller * GOLDEN_RATIO_64), c->bits);
+	struct fhook_caller *s;
+	int state;
+
+	for (i = 0; i < FHOOK_PROBES_MAX; i++, h = (h + 1) & mask) {
+		s = &c->slot[h];
+		state = atomic_read_acquire(&s->state);
+		if (state == FHOOK_SLOT_EMPTY &&
+		    atomic_cmpxchg(&s->state, FHOOK_SLOT_EMPTY,
+				   FHOOK_SLOT_BUSY) == FHOOK_SLOT_EMPTY) {
+			s->func = func;
+			s->caller = caller;
+			atomic64_set(&s->hits, n);
+			atomic_set_release(&s->state, FHOOK_SLOT_READY);
+			return;
+		}
+		if (state == FHOOK_SLOT_READY && s->func == func &&
+		    s->caller == caller) {
+			atomic64_add(n, &s->hits);
+			return;
+		}
+	}
+	atomic64_add(n, &c->lost);
+}
+
+/* Pairs of @from whose function @funcs still hooks go on counting in @to. */
+void fhook_callers_carry(struct fhook_callers *to,
+			 const struct fhook_callers *from,
+			 const struct fhook_funcs *funcs)
+{
+	const struct fhook_caller *s;
+	unsigned int i;
+	u64 n;
+
+	if (!to || !from)
+		return;
+	for (i = 0; i < (1U << from->bits); i++) {
+		s = &from->slot[i];
+		if (atomic_read_acquire(&s->state) != FHOOK_SLOT_READY ||
+		    fhook_funcs_index(funcs, s->func) < 0)
+			continue;
+		n = atomic64_read(&s->hits) - s->base;
+		if (n)
+			fhook_callers_add(to, s->func, s->caller, n);
+	}
+	n = atomic64_read(&from->lost) - from->lost_base;
+	atomic64_add(n, &to->lost);
+}
+
+void fhook_callers_reset(struct fhook_callers *c)
+{
+	struct fhook_caller *s;
+	unsigned int i;
+
+	for (i = 0; i < (1U << c->bits); i++) {
+		s = &c->slot[i];
+		if (atomic_read_acquire(&s->state) == FHOOK_SLOT_READY)
+			s->base = atomic64_read(&s->hits);
+	}
+	c->lost_base = atomic64_read(&c->lost);
+}

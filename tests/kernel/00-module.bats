@@ -23,10 +23,13 @@ teardown() {
 	fh_eq "$output" "$(modinfo -F version fhook)"
 }
 
-@test "features lists every flag and action" {
+@test "features lists every flag, action, predicate and limit" {
 	run cat "$FH/features"
 	fh_eq "$output" "flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT
-actions: count"
+actions: count log stack callers redirect
+predicates: pids comm sample
+limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000
+needs_save_regs:"
 }
 
 @test "root attributes are read-only" {
@@ -50,11 +53,21 @@ actions: count"
 	fh_eq "$(cat "$FH/h1/hits")" "0"
 	fh_eq "$(cat "$FH/h1/missed")" "0"
 	fh_eq "$(cat "$FH/h1/last_error")" ""
+	fh_eq "$(cat "$FH/h1/args") $(cat "$FH/h1/stack_depth") $(cat "$FH/h1/sample")" "0 16 1"
+	fh_eq "$(cat "$FH/h1/target")$(cat "$FH/h1/pids")$(cat "$FH/h1/comm")" ""
+	fh_eq "$(cat "$FH/h1/functions")$(cat "$FH/h1/stats")" ""
 	fh_eq "$(cat "$FH/h1/live")" "generation: 0
 filter:
 notrace:
 flags:
-action:"
+action:
+args: 0
+stack_depth: 16
+target:
+pids:
+comm:
+sample: 1
+functions: 0"
 }
 
 @test "hook names: letters, digits, '_' and '-', 64 bytes at most" {

@@ -29,7 +29,14 @@ live_before() {
 filter: $FN_B $FN_A
 notrace: $FN_C
 flags: RECURSION RCU
-action: count"
+action: count
+args: 0
+stack_depth: 16
+target:
+pids:
+comm:
+sample: 1
+functions: 2"
 	echo 1 >"$FH/c/commit"
 	fh_eq "$(fh_live_value c generation)" 2
 	echo "" >"$FH/c/notrace"
@@ -84,7 +91,7 @@ action: count"
 	fh_expect_fail c commit 1 EINVAL "filter glob 'fhook_*' matches no traceable function"
 }
 
-@test "IPMODIFY is refused: no action modifies the IP" {
+@test "IPMODIFY is refused without action redirect" {
 	echo "$FN_A" >"$FH/c/filter"
 	echo "SAVE_REGS IPMODIFY" >"$FH/c/flags"
 	fh_expect_fail c commit 1 EINVAL "IPMODIFY needs an action that modifies the IP"

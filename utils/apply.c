@@ -242,14 +242,6 @@ static void rollback_hook(struct plan *pl, const struct kstate *ks,
 	khook_free(&now);
 }
 
-static bool staged_equal(const struct hook_cfg *a, const struct hook_cfg *b)
-{
-	return strv_equal(&a->filter, &b->filter) &&
-	       strv_equal(&a->notrace, &b->notrace) &&
-	       strv_equal(&a->flags, &b->flags) &&
-	       strv_equal(&a->action, &b->action);
-}
-
 /* Read hook @item back: is it as it was?  If not, record what is left. */
 static void verify_hook(struct plan *pl, const struct kstate *ks, size_t item,
 			struct outcome *out)
@@ -270,7 +262,7 @@ static void verify_hook(struct plan *pl, const struct kstate *ks, size_t item,
 				     &l.now);
 		if (!before->generation != !l.now.generation)
 			l.diffs |= DIFF_CONFIG;
-		if (!staged_equal(&before->staged, &l.now.staged))
+		if (cfg_diffs(&before->staged, &l.now.staged))
 			l.diffs |= DIFF_STAGED;
 	}
 	if (!l.absent && !l.extra && !l.unreadable && !l.diffs) {

@@ -17,7 +17,7 @@
 
 #include <libconfig.h>
 
-#define FHOOK_APPLY_VERSION	"0.1.0"
+#define FHOOK_APPLY_VERSION	"0.2.0"
 #define FHOOK_ROOT		"/sys/kernel/config/fhook"
 #define FHOOK_TAG		"fhook-apply"
 #define FHOOK_LOCK		"/run/lock/fhook-apply.lock"
@@ -28,6 +28,14 @@
 #define FHOOK_GLOBS_MAX		256
 #define FHOOK_GLOB_MAX		511
 #define FHOOK_INPUT_MAX		4094
+#define FHOOK_TARGET_MAX	127
+#define FHOOK_PID_MAX		4194304
+#define FHOOK_COMM_GLOB_MAX	64
+
+/* What mkdir gives the numeric staged attributes. */
+#define FHOOK_ARGS_DEFAULT		0
+#define FHOOK_STACK_DEPTH_DEFAULT	16
+#define FHOOK_SAMPLE_DEFAULT		1
 
 /* Exit codes, documented in --help and fhook-apply(8). */
 enum {
@@ -73,9 +81,20 @@ int read_text(const char *path, char **out);
 char *shell_quote(const char *s, bool always);
 
 /* rules.c: what the module accepts, checked before anything is written */
+struct limits {
+	unsigned long args;	/* largest value */
+	unsigned long stack_depth;
+	unsigned long pids;	/* most entries */
+	unsigned long comm;
+	unsigned long sample;	/* largest value */
+};
+
 struct features {
 	struct strv flags;	/* in the module's order: canonical */
 	struct strv actions;
+	struct strv predicates;
+	struct limits limits;
+	struct strv needs_save_regs;	/* "args", "redirect" */
 };
 
 #define RULE_ERR_MAX	320
@@ -86,7 +105,11 @@ void features_free(struct features *f);
 int rule_name(const char *name, char *err, size_t len);
 int rule_glob(const char *glob, char *err, size_t len);
 int rule_tag(const char *tag, char *err, size_t len);
+int rule_target(const char *target, char *err, size_t len);
+int rule_pid(const char *word, char *err, size_t len);
+int rule_comm(const char *glob, char *err, size_t len);
 void words_canonical(const struct strv *known, struct strv *words);
+void pids_canonical(struct strv *pids);
 bool glob_match(const char *pat, const char *str);
 
 /* A hook configuration in canonical form, as the module reads it back. */
@@ -95,8 +118,15 @@ struct hook_cfg {
 	struct strv notrace;
 	struct strv flags;	/* in features order, unique */
 	struct strv action;
+	unsigned long args;
+	unsigned long stack_depth;
+	char target[FHOOK_TARGET_MAX + 1];	/* "": none */
+	struct strv pids;	/* decimal, sorted by value, unique */
+	struct strv comm;	/* sorted bytewise, unique */
+	unsigned long sample;
 };
 
+void hook_cfg_init(struct hook_cfg *cfg);
 void hook_cfg_free(struct hook_cfg *cfg);
 
 /* symbols.c: available_filter_functions */
@@ -145,6 +175,7 @@ struct khook {
 	char *name;
 	unsigned long long generation;	/* 0: never committed */
 	struct hook_cfg live;
+	long long functions;		/* live "functions:"; -1: not shown */
 	struct hook_cfg staged;
 	bool enabled;
 	char *tag;
@@ -170,14 +201,20 @@ void kstate_free(struct kstate *ks);
 
 /* plan.c */
 enum {
-	DIFF_FILTER	= 0x01,
-	DIFF_NOTRACE	= 0x02,
-	DIFF_FLAGS	= 0x04,
-	DIFF_ACTION	= 0x08,
-	DIFF_ENABLED	= 0x10,
-	DIFF_TAG	= 0x20,
-	DIFF_STAGED	= 0x40,	/* rollback checks: staged attributes */
-	DIFF_CONFIG	= 0x0f,	/* needs a commit */
+	DIFF_FILTER	 = 0x0001,
+	DIFF_NOTRACE	 = 0x0002,
+	DIFF_FLAGS	 = 0x0004,
+	DIFF_ACTION	 = 0x0008,
+	DIFF_ARGS	 = 0x0010,
+	DIFF_STACK_DEPTH = 0x0020,
+	DIFF_TARGET	 = 0x0040,
+	DIFF_PIDS	 = 0x0080,
+	DIFF_COMM	 = 0x0100,
+	DIFF_SAMPLE	 = 0x0200,
+	DIFF_ENABLED	 = 0x0400,
+	DIFF_TAG	 = 0x0800,
+	DIFF_STAGED	 = 0x1000,	/* rollback checks: staged attributes */
+	DIFF_CONFIG	 = 0x03ff,	/* needs a commit */
 };
 
 enum change {
@@ -238,6 +275,7 @@ void plan_build(struct plan *pl, const struct profile *p,
 		const struct kstate *ks, const struct plan_opts *o);
 void plan_hook(struct plan *pl, size_t item, const struct khook *cur,
 	       const struct target *t);
+unsigned int cfg_diffs(const struct hook_cfg *a, const struct hook_cfg *b);
 unsigned int hook_diffs(const struct hook_cfg *cfg, bool enabled,
 			const char *tag, const struct khook *kh);
 void plan_count(const struct plan *pl, size_t count[4]);
@@ -284,9 +322,34 @@ void print_diff(FILE *f, const struct plan *pl, const struct profile *p,
 		bool json);
 void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 		   const struct outcome *out, bool json);
-void print_status(FILE *f, const struct kstate *ks, const struct symbols *sym,
-		  bool json);
 void print_check(FILE *f, const struct profile *p, bool symbols, bool json);
 void print_invalid(FILE *f, const struct profile *p);
+
+/*
+ * stat.c: fhook-stat, also fhook-apply --status.  It only reads: the hook
+ * table, each hook's top functions and callers from its stats attribute,
+ * once or every interval with rates (--watch), as text, JSON or a
+ * Prometheus textfile.
+ */
+enum stat_format {
+	STAT_TEXT,
+	STAT_JSON,
+	STAT_PROMETHEUS,
+};
+
+struct stat_opts {
+	const char *root;
+	const char *functions;	/* NULL: available_filter_functions */
+	enum stat_format format;
+	const char *output;	/* --prometheus FILE; NULL or "-": stdout */
+	unsigned int top;	/* functions and callers per hook; 0: all */
+	bool watch;
+	double interval;	/* seconds between refreshes */
+	unsigned long count;	/* refreshes; 0: until SIGINT or SIGTERM */
+};
+
+#define STAT_TOP_DEFAULT	5
+
+int stat_run(const struct stat_opts *o);
 
 #endif /* FHOOK_APPLY_H */

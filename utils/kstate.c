@@ -10,8 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fhook-apply.h"
+
+/* What mkdir gives, except "action", which is "count" only when staged. */
+void hook_cfg_init(struct hook_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->args = FHOOK_ARGS_DEFAULT;
+	cfg->stack_depth = FHOOK_STACK_DEPTH_DEFAULT;
+	cfg->sample = FHOOK_SAMPLE_DEFAULT;
+}
 
 void hook_cfg_free(struct hook_cfg *cfg)
 {
@@ -19,6 +29,8 @@ void hook_cfg_free(struct hook_cfg *cfg)
 	strv_free(&cfg->notrace);
 	strv_free(&cfg->flags);
 	strv_free(&cfg->action);
+	strv_free(&cfg->pids);
+	strv_free(&cfg->comm);
 }
 
 /* The text of @root/@name/@attr, or NULL after printing why not. */
@@ -43,9 +55,38 @@ static void chomp(char *s)
 		s[n - 1] = '\0';
 }
 
-/* "key: words" lines of the live attribute, in any order. */
+static unsigned long number(const char *text)
+{
+	return strtoul(text, NULL, 10);
+}
+
+/* The first word of @text, or "": a target reads back as one name. */
+static void set_target(struct hook_cfg *cfg, const char *text)
+{
+	struct strv words = { 0 };
+
+	strv_add_words(&words, text);
+	snprintf(cfg->target, sizeof(cfg->target), "%s",
+		 words.n ? words.v[0] : "");
+	strv_free(&words);
+}
+
+/* Lists as the module reads them back; a --root tree may not be sorted. */
+static void cfg_canonical(struct hook_cfg *cfg)
+{
+	strv_sort_unique(&cfg->filter);
+	strv_sort_unique(&cfg->notrace);
+	strv_sort_unique(&cfg->comm);
+	pids_canonical(&cfg->pids);
+}
+
+/*
+ * "key: words" lines of the live attribute, in any order.  A line an
+ * older module does not write leaves the mkdir default.
+ */
 static int parse_live(struct khook *kh, char *text)
 {
+	struct hook_cfg *live = &kh->live;
 	char *line, *end, *value;
 	struct strv *list;
 
@@ -61,46 +102,115 @@ static int parse_live(struct khook *kh, char *text)
 		if (!strcmp(line, "generation"))
 			kh->generation = strtoull(value, NULL, 10);
 		else if (!strcmp(line, "filter"))
-			list = &kh->live.filter;
+			list = &live->filter;
 		else if (!strcmp(line, "notrace"))
-			list = &kh->live.notrace;
+			list = &live->notrace;
 		else if (!strcmp(line, "flags"))
-			list = &kh->live.flags;
+			list = &live->flags;
 		else if (!strcmp(line, "action"))
-			list = &kh->live.action;
+			list = &live->action;
+		else if (!strcmp(line, "args"))
+			live->args = number(value);
+		else if (!strcmp(line, "stack_depth"))
+			live->stack_depth = number(value);
+		else if (!strcmp(line, "target"))
+			set_target(live, value);
+		else if (!strcmp(line, "pids"))
+			list = &live->pids;
+		else if (!strcmp(line, "comm"))
+			list = &live->comm;
+		else if (!strcmp(line, "sample"))
+			live->sample = number(value);
+		else if (!strcmp(line, "functions"))
+			kh->functions = strtoll(value, NULL, 10);
 		if (list)
 			strv_add_words(list, value);
 	}
 	return 0;
 }
 
-static const char * const hook_attrs[] = {
-	"live", "filter", "notrace", "flags", "action", "enabled", "tag",
-	"hits", "missed", "last_error",
+enum {
+	A_LIVE, A_FILTER, A_NOTRACE, A_FLAGS, A_ACTION, A_ARGS, A_STACK_DEPTH,
+	A_TARGET, A_PIDS, A_COMM, A_SAMPLE, A_ENABLED, A_TAG, A_HITS, A_MISSED,
+	A_LAST_ERROR, NR_HOOK_ATTRS
 };
 
-#define NR_HOOK_ATTRS	ARRAY_SIZE(hook_attrs)
+static const char * const hook_attrs[NR_HOOK_ATTRS] = {
+	[A_LIVE]	= "live",
+	[A_FILTER]	= "filter",
+	[A_NOTRACE]	= "notrace",
+	[A_FLAGS]	= "flags",
+	[A_ACTION]	= "action",
+	[A_ARGS]	= "args",
+	[A_STACK_DEPTH]	= "stack_depth",
+	[A_TARGET]	= "target",
+	[A_PIDS]	= "pids",
+	[A_COMM]	= "comm",
+	[A_SAMPLE]	= "sample",
+	[A_ENABLED]	= "enabled",
+	[A_TAG]		= "tag",
+	[A_HITS]	= "hits",
+	[A_MISSED]	= "missed",
+	[A_LAST_ERROR]	= "last_error",
+};
+
+/*
+ * What a module older than 0.2.0, which has no such attribute, means:
+ * the mkdir default.  NULL: the attribute is always there.
+ */
+static const char * const hook_attr_absent[NR_HOOK_ATTRS] = {
+	[A_ARGS]	= "0",
+	[A_STACK_DEPTH]	= "16",
+	[A_TARGET]	= "",
+	[A_PIDS]	= "",
+	[A_COMM]	= "",
+	[A_SAMPLE]	= "1",
+};
+
+/* The text of one attribute of hook @name, or NULL after saying why. */
+static char *read_hook_attr(const char *root, const char *name, size_t i)
+{
+	char *path;
+	bool absent;
+
+	if (hook_attr_absent[i]) {
+		xasprintf(&path, "%s/%s/%s", root, name, hook_attrs[i]);
+		absent = access(path, F_OK) && errno == ENOENT;
+		free(path);
+		if (absent)
+			return xstrdup(hook_attr_absent[i]);
+	}
+	return read_attr(root, name, hook_attrs[i]);
+}
 
 static int khook_parse(struct khook *kh, char *text[NR_HOOK_ATTRS])
 {
-	if (parse_live(kh, text[0]))
+	struct hook_cfg *staged = &kh->staged;
+
+	hook_cfg_init(&kh->live);
+	hook_cfg_init(staged);
+	kh->functions = -1;
+	if (parse_live(kh, text[A_LIVE]))
 		return -EINVAL;
-	strv_add_words(&kh->staged.filter, text[1]);
-	strv_add_words(&kh->staged.notrace, text[2]);
-	/* the module reads them sorted; a --root tree may not */
-	strv_sort_unique(&kh->live.filter);
-	strv_sort_unique(&kh->live.notrace);
-	strv_sort_unique(&kh->staged.filter);
-	strv_sort_unique(&kh->staged.notrace);
-	strv_add_words(&kh->staged.flags, text[3]);
-	strv_add_words(&kh->staged.action, text[4]);
-	kh->enabled = strtol(text[5], NULL, 10) != 0;
-	chomp(text[6]);
-	kh->tag = xstrdup(text[6]);
-	kh->hits = strtoull(text[7], NULL, 10);
-	kh->missed = strtoull(text[8], NULL, 10);
-	chomp(text[9]);
-	kh->last_error = xstrdup(text[9]);
+	strv_add_words(&staged->filter, text[A_FILTER]);
+	strv_add_words(&staged->notrace, text[A_NOTRACE]);
+	strv_add_words(&staged->flags, text[A_FLAGS]);
+	strv_add_words(&staged->action, text[A_ACTION]);
+	staged->args = number(text[A_ARGS]);
+	staged->stack_depth = number(text[A_STACK_DEPTH]);
+	set_target(staged, text[A_TARGET]);
+	strv_add_words(&staged->pids, text[A_PIDS]);
+	strv_add_words(&staged->comm, text[A_COMM]);
+	staged->sample = number(text[A_SAMPLE]);
+	cfg_canonical(&kh->live);
+	cfg_canonical(staged);
+	kh->enabled = strtol(text[A_ENABLED], NULL, 10) != 0;
+	chomp(text[A_TAG]);
+	kh->tag = xstrdup(text[A_TAG]);
+	kh->hits = strtoull(text[A_HITS], NULL, 10);
+	kh->missed = strtoull(text[A_MISSED], NULL, 10);
+	chomp(text[A_LAST_ERROR]);
+	kh->last_error = xstrdup(text[A_LAST_ERROR]);
 	return 0;
 }
 
@@ -117,13 +227,13 @@ int khook_load(const struct kstate *ks, const char *name, struct khook *kh)
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		ret = -ENOENT;
 	for (i = 0; i < NR_HOOK_ATTRS && !ret; i++) {
-		text[i] = read_attr(ks->root, name, hook_attrs[i]);
+		text[i] = read_hook_attr(ks->root, name, i);
 		if (!text[i])
 			ret = -EIO;
 	}
 	kh->name = xstrdup(name);
 	if (!ret && khook_parse(kh, text)) {
-		errmsg("%s/live: unexpected content", dir);
+		errmsg("%s/%s: unexpected content", dir, hook_attrs[A_LIVE]);
 		ret = -EINVAL;
 	}
 	for (i = 0; i < NR_HOOK_ATTRS; i++)
@@ -182,8 +292,10 @@ static int read_features(struct kstate *ks)
 		errmsg("%s: %s", path, strerror(-ret));
 	} else {
 		ret = features_parse(&ks->feat, text);
-		if (ret)
+		if (ret == -ENOENT)
 			errmsg("%s: no 'actions:' line", path);
+		else if (ret)
+			errmsg("%s: bad 'limits:' line", path);
 		free(text);
 	}
 	free(path);

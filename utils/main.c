@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,9 @@ struct ctx {
 	const char *root;
 	const char *functions;
 	bool json;
+	struct stat_opts stat;
+	const char *stat_opt;	/* the first option only status mode takes */
+	bool top_set;
 	struct strv only;
 	struct plan_opts popts;
 	struct lock_opts lock;
@@ -42,8 +46,49 @@ struct ctx {
 	struct symbols sym;
 };
 
+static void print_stat_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS]\n"
+		"\n"
+		"Show the hooks in %s: a table of hooks (enabled,\n"
+		"generation, action, functions, hits, missed, tag), then each hook's\n"
+		"functions and callers with the most hits (from its stats attribute).\n"
+		"\n"
+		"Options:\n"
+		"  --top N            functions and callers shown per hook (default %d;\n"
+		"                     0: all; --prometheus: all unless given)\n"
+		"  --watch [SECONDS]  redraw every SECONDS (default 1) with rates per\n"
+		"                     second, hooks and functions sorted by rate\n"
+		"  -n, --interval SECONDS\n"
+		"                     the same as --watch SECONDS\n"
+		"  --count N          stop after N refreshes (implies --watch)\n"
+		"  --json             one JSON object; with --watch, one per line and\n"
+		"                     refresh\n"
+		"  --prometheus [FILE]\n"
+		"                     node_exporter textfile collector format, written\n"
+		"                     atomically to FILE (rewritten every refresh with\n"
+		"                     --watch), or to stdout when FILE is - or absent\n"
+		"  --root DIR         fhook's configfs directory (default %s)\n"
+		"  --functions FILE   traceable functions, to count a hook's functions\n"
+		"                     when the module does not say (default\n"
+		"                     available_filter_functions)\n"
+		"  -h, --help         show this help\n"
+		"  -V, --version      show the version\n"
+		"\n"
+		"Exit status:\n"
+		"  0  shown (--watch: until --count, SIGINT or SIGTERM)\n"
+		"  2  usage error\n"
+		"  3  the hooks could not be read, or FILE written\n",
+		prog, FHOOK_ROOT, STAT_TOP_DEFAULT, FHOOK_ROOT);
+}
+
 static void print_help(FILE *f)
 {
+	if (!strcmp(prog, "fhook-stat")) {
+		print_stat_help(f);
+		return;
+	}
 	fprintf(f,
 		"Usage: %s [OPTIONS] PROFILE\n"
 		"       %s --plan|--diff|--check|--check-symbols [OPTIONS] PROFILE\n"
@@ -62,8 +107,8 @@ static void print_help(FILE *f)
 		"  --check-symbols    validate, and match every glob against the running\n"
 		"                     kernel's available_filter_functions\n"
 		"  --export           print the live hooks as a canonical profile\n"
-		"  --status           table of hooks: enabled, generation, functions, hits,\n"
-		"                     missed (the same as fhook-stat)\n"
+		"  --status           table of hooks and their top functions: the same as\n"
+		"                     fhook-stat, with its options (fhook-stat --help)\n"
 		"\n"
 		"Options:\n"
 		"  --prune            also remove hooks that are not in PROFILE and carry its\n"
@@ -268,14 +313,15 @@ static int run_export(struct ctx *c)
 
 static int run_status(struct ctx *c)
 {
-	int ret = read_kernel(c);
-
-	if (ret)
-		return ret;
-	/* without a function list, the FUNCTIONS column shows "-" */
-	symbols_load(&c->sym, c->functions);
-	print_status(stdout, &c->ks, &c->sym, c->json);
-	return 0;
+	c->stat.root = c->root;
+	c->stat.functions = c->functions;
+	if (c->json)
+		c->stat.format = STAT_JSON;
+	/* a per-function series must not come and go with its rank */
+	if (!c->top_set)
+		c->stat.top = c->stat.format == STAT_PROMETHEUS ? 0 :
+			      STAT_TOP_DEFAULT;
+	return stat_run(&c->stat);
 }
 
 static const struct mode_desc {
@@ -301,6 +347,10 @@ enum {
 	OPT_FUNCTIONS,
 	OPT_LOCK,
 	OPT_LOCK_TIMEOUT,
+	OPT_TOP,
+	OPT_WATCH,
+	OPT_COUNT,
+	OPT_PROMETHEUS,
 	OPT_MODE,		/* + enum mode */
 };
 
@@ -320,6 +370,11 @@ static const struct option options[] = {
 	{ "functions",		required_argument,	NULL, OPT_FUNCTIONS },
 	{ "lock",		required_argument,	NULL, OPT_LOCK },
 	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
+	{ "top",		required_argument,	NULL, OPT_TOP },
+	{ "watch",		optional_argument,	NULL, OPT_WATCH },
+	{ "interval",		required_argument,	NULL, 'n' },
+	{ "count",		required_argument,	NULL, OPT_COUNT },
+	{ "prometheus",		optional_argument,	NULL, OPT_PROMETHEUS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 },
@@ -339,9 +394,98 @@ static int parse_timeout(struct ctx *c, const char *arg)
 	return 0;
 }
 
+/* A whole number from @min to UINT_MAX, or -1. */
+static long long parse_uint(const char *arg, unsigned long min)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min ||
+	    v > UINT_MAX)
+		return -1;
+	return v;
+}
+
+/* fhook-stat's options: they mean something in status mode only. */
+static int parse_stat_opt(struct ctx *c, int opt, const char *name)
+{
+	struct stat_opts *so = &c->stat;
+	long long n;
+	char *end;
+
+	if (!c->stat_opt)
+		c->stat_opt = name;
+	switch (opt) {
+	case OPT_TOP:
+		n = parse_uint(optarg, 0);
+		if (n < 0)
+			return usage_error("--top: not a number: ", optarg);
+		so->top = n;
+		c->top_set = true;
+		break;
+	case OPT_COUNT:
+		n = parse_uint(optarg, 1);
+		if (n < 0)
+			return usage_error("--count: not a number above 0: ",
+					   optarg);
+		so->count = n;
+		so->watch = true;
+		break;
+	case OPT_PROMETHEUS:
+		so->format = STAT_PROMETHEUS;
+		so->output = optarg;
+		break;
+	default:	/* --watch, --interval */
+		so->watch = true;
+		if (!optarg)
+			break;
+		errno = 0;
+		so->interval = strtod(optarg, &end);
+		if (errno || end == optarg || *end || !isfinite(so->interval) ||
+		    so->interval < 0.01 || so->interval > 86400)
+			return usage_error("--interval: not 0.01 to 86400 seconds: ",
+					   optarg);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * An optional argument may also be the next word: "--watch 2",
+ * "--prometheus FILE".  Status mode takes no other words, and a number
+ * is only taken for --watch.
+ */
+static void optional_arg(int argc, char **argv, int opt)
+{
+	const char *next = optind < argc ? argv[optind] : NULL;
+
+	if (optarg || !next)
+		return;
+	if (opt == OPT_WATCH ? strspn(next, "0123456789.") == strlen(next) :
+	    next[0] != '-' || !strcmp(next, "-"))
+		optarg = argv[optind++];
+}
+
 /* One option; -1 to stop with exit code *@ret. */
 static int parse_opt(struct ctx *c, int opt, int *ret)
 {
+	static const char * const stat_names[] = {
+		[OPT_TOP - OPT_TOP] = "--top",
+		[OPT_WATCH - OPT_TOP] = "--watch",
+		[OPT_COUNT - OPT_TOP] = "--count",
+		[OPT_PROMETHEUS - OPT_TOP] = "--prometheus",
+	};
+
+	if (opt == 'n') {
+		*ret = parse_stat_opt(c, opt, "--interval");
+		return *ret ? -1 : 0;
+	}
+	if (opt >= OPT_TOP && opt < OPT_MODE) {
+		*ret = parse_stat_opt(c, opt, stat_names[opt - OPT_TOP]);
+		return *ret ? -1 : 0;
+	}
 	if (opt >= OPT_MODE) {
 		if (c->mode_set && c->mode != (enum mode)(opt - OPT_MODE)) {
 			*ret = usage_error("only one mode at a time", NULL);
@@ -414,6 +558,15 @@ static int check_args(struct ctx *c, int argc, char **argv)
 		return usage_error("--prune and --only cannot be combined", NULL);
 	if (c->only.n && !m->profile)
 		return usage_error("--only needs a PROFILE", NULL);
+	if (c->stat_opt && c->mode != MODE_STATUS)
+		return usage_error(c->stat_opt, " works with --status only");
+	if (c->json && c->stat.format == STAT_PROMETHEUS)
+		return usage_error("--json and --prometheus cannot be combined",
+				   NULL);
+	if (c->stat.watch && c->stat.format == STAT_PROMETHEUS &&
+	    (!c->stat.output || !strcmp(c->stat.output, "-")))
+		return usage_error("--watch with --prometheus needs a FILE",
+				   NULL);
 	c->profile_path = m->profile ? argv[optind] : NULL;
 	return 0;
 }
@@ -429,15 +582,19 @@ static bool parse_args(struct ctx *c, int argc, char **argv, int *ret)
 	if (!c->lock.path || !*c->lock.path)
 		c->lock.path = FHOOK_LOCK;
 	c->lock.timeout = 60;
+	c->stat.interval = 1;
 	/* fhook-stat is fhook-apply --status under another name */
 	if (!strcmp(base ? base + 1 : argv[0], "fhook-stat")) {
 		prog = "fhook-stat";
 		c->mode = MODE_STATUS;
 		c->mode_set = true;
 	}
-	while ((opt = getopt_long(argc, argv, "hV", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "hVn:", options, NULL)) != -1) {
+		if (opt == OPT_WATCH || opt == OPT_PROMETHEUS)
+			optional_arg(argc, argv, opt);
 		if (parse_opt(c, opt, ret))
 			return true;
+	}
 	*ret = check_args(c, argc, argv);
 	return *ret != 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Everything fhook-apply prints on stdout: the plan as a shell script,
- * the diff, the result of an apply and the status table, as text or as
- * one JSON object per run (--json).  Errors go to stderr elsewhere.
+ * the diff and the result of an apply, as text or as one JSON object per
+ * run (--json).  The status table is stat.c's.  Errors go to stderr
+ * elsewhere.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -105,17 +106,24 @@ static const struct attr {
 	unsigned int bit;
 	const char *name;
 } attrs[] = {
-	{ DIFF_FILTER,	"filter" },
-	{ DIFF_NOTRACE,	"notrace" },
-	{ DIFF_FLAGS,	"flags" },
-	{ DIFF_ACTION,	"action" },
-	{ DIFF_ENABLED,	"enabled" },
-	{ DIFF_TAG,	"tag" },
-	{ DIFF_STAGED,	"staged" },
+	{ DIFF_FILTER,		"filter" },
+	{ DIFF_NOTRACE,		"notrace" },
+	{ DIFF_FLAGS,		"flags" },
+	{ DIFF_ACTION,		"action" },
+	{ DIFF_ARGS,		"args" },
+	{ DIFF_STACK_DEPTH,	"stack_depth" },
+	{ DIFF_TARGET,		"target" },
+	{ DIFF_PIDS,		"pids" },
+	{ DIFF_COMM,		"comm" },
+	{ DIFF_SAMPLE,		"sample" },
+	{ DIFF_ENABLED,		"enabled" },
+	{ DIFF_TAG,		"tag" },
+	{ DIFF_STAGED,		"staged" },
 };
 
 #define NR_ATTRS	ARRAY_SIZE(attrs)
 
+/* The list attribute @bit of @cfg, NULL for the others. */
 static const struct strv *cfg_list(const struct hook_cfg *cfg, unsigned int bit)
 {
 	switch (bit) {
@@ -125,9 +133,33 @@ static const struct strv *cfg_list(const struct hook_cfg *cfg, unsigned int bit)
 		return &cfg->notrace;
 	case DIFF_FLAGS:
 		return &cfg->flags;
-	default:
+	case DIFF_ACTION:
 		return &cfg->action;
+	case DIFF_PIDS:
+		return &cfg->pids;
+	case DIFF_COMM:
+		return &cfg->comm;
+	default:
+		return NULL;
 	}
+}
+
+/* The number attribute @bit of @cfg. */
+static unsigned long cfg_number(const struct hook_cfg *cfg, unsigned int bit)
+{
+	switch (bit) {
+	case DIFF_ARGS:
+		return cfg->args;
+	case DIFF_STACK_DEPTH:
+		return cfg->stack_depth;
+	default:
+		return cfg->sample;
+	}
+}
+
+static bool is_number(unsigned int bit)
+{
+	return bit == DIFF_ARGS || bit == DIFF_STACK_DEPTH || bit == DIFF_SAMPLE;
 }
 
 /* One attribute's value as text: lists space-separated, "(none)" if empty. */
@@ -140,6 +172,12 @@ static char *attr_text(const struct hook_cfg *cfg, bool enabled,
 		return xstrdup(enabled ? "1" : "0");
 	if (bit == DIFF_TAG)
 		return xstrdup(*tag ? tag : "(none)");
+	if (bit == DIFF_TARGET)
+		return xstrdup(*cfg->target ? cfg->target : "(none)");
+	if (is_number(bit)) {
+		xasprintf(&s, "%lu", cfg_number(cfg, bit));
+		return s;
+	}
 	s = strv_join(cfg_list(cfg, bit), " ");
 	if (*s)
 		return s;
@@ -150,12 +188,25 @@ static char *attr_text(const struct hook_cfg *cfg, bool enabled,
 static void j_attr(struct json *j, const char *key, const struct hook_cfg *cfg,
 		   bool enabled, const char *tag, unsigned int bit)
 {
-	if (bit == DIFF_ENABLED)
+	const struct strv *pids = &cfg->pids;
+	size_t i;
+
+	if (bit == DIFF_ENABLED) {
 		j_bool(j, key, enabled);
-	else if (bit == DIFF_TAG)
+	} else if (bit == DIFF_TAG) {
 		j_str(j, key, tag);
-	else
+	} else if (bit == DIFF_TARGET) {
+		j_str(j, key, cfg->target);
+	} else if (is_number(bit)) {
+		j_num(j, key, cfg_number(cfg, bit));
+	} else if (bit == DIFF_PIDS) {
+		j_open(j, key, '[');
+		for (i = 0; i < pids->n; i++)
+			j_num(j, NULL, strtoll(pids->v[i], NULL, 10));
+		j_close(j, ']');
+	} else {
 		j_strv(j, key, cfg_list(cfg, bit));
+	}
 }
 
 static void where(char *buf, size_t size, const struct profile *p,
@@ -219,7 +270,7 @@ static void comment_text(FILE *f, const char *s)
 static void plan_script(FILE *f, const struct plan *pl, const char *profile)
 {
 	const struct item *it;
-	char diffs[128];
+	char diffs[192];
 	size_t i;
 
 	fputs("#!/bin/sh\n# fhook-apply --plan ", f);
@@ -395,7 +446,7 @@ static const char *status_name(const struct outcome *out, size_t nr_ops)
 /* What one hook became, for the success report. */
 static void item_result(FILE *f, const struct item *it)
 {
-	char diffs[128];
+	char diffs[192];
 
 	switch (it->change) {
 	case CHANGE_CREATE:
@@ -580,100 +631,6 @@ void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 		j_left(&j, pl, out);
 	}
 	j_end(&j);
-}
-
-static void status_json(FILE *f, const struct kstate *ks,
-			const struct symbols *sym)
-{
-	const struct khook *kh;
-	struct json j = { .f = f };
-	long n;
-	size_t i;
-
-	j_open(&j, NULL, '{');
-	j_str(&j, "root", ks->root);
-	j_str(&j, "version", ks->version);
-	j_open(&j, "hooks", '[');
-	for (i = 0; i < ks->n; i++) {
-		kh = &ks->hooks[i];
-		j_open(&j, NULL, '{');
-		j_str(&j, "hook", kh->name);
-		j_bool(&j, "enabled", kh->enabled);
-		j_num(&j, "generation", kh->generation);
-		n = symbols_count(sym, &kh->live);
-		if (n < 0)
-			j_str(&j, "functions", NULL);
-		else
-			j_num(&j, "functions", n);
-		j_num(&j, "hits", kh->hits);
-		j_num(&j, "missed", kh->missed);
-		j_str(&j, "tag", kh->tag);
-		j_strv(&j, "filter", &kh->live.filter);
-		j_strv(&j, "notrace", &kh->live.notrace);
-		j_strv(&j, "flags", &kh->live.flags);
-		j_strv(&j, "action", &kh->live.action);
-		j_str(&j, "last_error", kh->last_error);
-		j_close(&j, '}');
-	}
-	j_close(&j, ']');
-	j_end(&j);
-}
-
-#define STATUS_COLS	7
-
-static void status_row(char *cell[STATUS_COLS], const struct khook *kh,
-		       const struct symbols *sym)
-{
-	long n = symbols_count(sym, &kh->live);
-
-	cell[0] = xstrdup(kh->name);
-	cell[1] = xstrdup(kh->enabled ? "yes" : "no");
-	xasprintf(&cell[2], "%llu", kh->generation);
-	if (n < 0)
-		cell[3] = xstrdup("-");
-	else
-		xasprintf(&cell[3], "%ld", n);
-	xasprintf(&cell[4], "%llu", kh->hits);
-	xasprintf(&cell[5], "%llu", kh->missed);
-	cell[6] = xstrdup(*kh->tag ? kh->tag : "-");
-}
-
-/* The table fhook-stat prints: columns as wide as their widest cell. */
-void print_status(FILE *f, const struct kstate *ks, const struct symbols *sym,
-		  bool json)
-{
-	static const char * const head[STATUS_COLS] = {
-		"HOOK", "ENABLED", "GENERATION", "FUNCTIONS", "HITS", "MISSED",
-		"TAG",
-	};
-	char *(*rows)[STATUS_COLS];
-	size_t width[STATUS_COLS], i, c;
-
-	if (json) {
-		status_json(f, ks, sym);
-		return;
-	}
-	rows = xcalloc(ks->n + 1, sizeof(*rows));
-	for (c = 0; c < STATUS_COLS; c++) {
-		rows[0][c] = xstrdup(head[c]);
-		width[c] = strlen(head[c]);
-	}
-	for (i = 0; i < ks->n; i++) {
-		status_row(rows[i + 1], &ks->hooks[i], sym);
-		for (c = 0; c < STATUS_COLS; c++)
-			if (strlen(rows[i + 1][c]) > width[c])
-				width[c] = strlen(rows[i + 1][c]);
-	}
-	for (i = 0; i <= ks->n; i++) {
-		for (c = 0; c < STATUS_COLS; c++) {
-			if (c < STATUS_COLS - 1)
-				fprintf(f, "%-*s  ", (int)width[c], rows[i][c]);
-			else
-				fprintf(f, "%s\n", rows[i][c]);
-			free(rows[i][c]);
-		}
-	}
-	free(rows);
 }
 
 void print_check(FILE *f, const struct profile *p, bool symbols, bool json)

@@ -11,20 +11,40 @@
 
 #include "fhook-apply.h"
 
+/* The DIFF_* bits of the committed attributes in which @a and @b differ. */
+unsigned int cfg_diffs(const struct hook_cfg *a, const struct hook_cfg *b)
+{
+	unsigned int d = 0;
+
+	if (!strv_equal(&a->filter, &b->filter))
+		d |= DIFF_FILTER;
+	if (!strv_equal(&a->notrace, &b->notrace))
+		d |= DIFF_NOTRACE;
+	if (!strv_equal(&a->flags, &b->flags))
+		d |= DIFF_FLAGS;
+	if (!strv_equal(&a->action, &b->action))
+		d |= DIFF_ACTION;
+	if (a->args != b->args)
+		d |= DIFF_ARGS;
+	if (a->stack_depth != b->stack_depth)
+		d |= DIFF_STACK_DEPTH;
+	if (strcmp(a->target, b->target))
+		d |= DIFF_TARGET;
+	if (!strv_equal(&a->pids, &b->pids))
+		d |= DIFF_PIDS;
+	if (!strv_equal(&a->comm, &b->comm))
+		d |= DIFF_COMM;
+	if (a->sample != b->sample)
+		d |= DIFF_SAMPLE;
+	return d;
+}
+
 /* What differs between a wanted configuration and a hook's live one. */
 unsigned int hook_diffs(const struct hook_cfg *cfg, bool enabled,
 			const char *tag, const struct khook *kh)
 {
-	unsigned int d = 0;
+	unsigned int d = cfg_diffs(cfg, &kh->live);
 
-	if (!strv_equal(&cfg->filter, &kh->live.filter))
-		d |= DIFF_FILTER;
-	if (!strv_equal(&cfg->notrace, &kh->live.notrace))
-		d |= DIFF_NOTRACE;
-	if (!strv_equal(&cfg->flags, &kh->live.flags))
-		d |= DIFF_FLAGS;
-	if (!strv_equal(&cfg->action, &kh->live.action))
-		d |= DIFF_ACTION;
 	if (enabled != kh->enabled)
 		d |= DIFF_ENABLED;
 	if (strcmp(tag, kh->tag))
@@ -68,37 +88,89 @@ static void add_list(struct plan *pl, size_t item, const char *attr,
 	free(value);
 }
 
+static void add_number(struct plan *pl, size_t item, const char *attr,
+		       unsigned long n)
+{
+	char value[24];
+
+	snprintf(value, sizeof(value), "%lu", n);
+	add_write(pl, item, attr, value);
+}
+
+/*
+ * Write staged attribute @bit of @want, in the order configfs-layout.md
+ * lists them; every one of them is validated only on its own until the
+ * commit.
+ */
+static void add_staged(struct plan *pl, size_t item,
+		       const struct hook_cfg *want, unsigned int bit)
+{
+	switch (bit) {
+	case DIFF_FILTER:
+		add_list(pl, item, "filter", &want->filter);
+		break;
+	case DIFF_NOTRACE:
+		add_list(pl, item, "notrace", &want->notrace);
+		break;
+	case DIFF_FLAGS:
+		add_list(pl, item, "flags", &want->flags);
+		break;
+	case DIFF_ACTION:
+		add_list(pl, item, "action", &want->action);
+		break;
+	case DIFF_ARGS:
+		add_number(pl, item, "args", want->args);
+		break;
+	case DIFF_STACK_DEPTH:
+		add_number(pl, item, "stack_depth", want->stack_depth);
+		break;
+	case DIFF_TARGET:
+		add_write(pl, item, "target", want->target);
+		break;
+	case DIFF_PIDS:
+		add_list(pl, item, "pids", &want->pids);
+		break;
+	case DIFF_COMM:
+		add_list(pl, item, "comm", &want->comm);
+		break;
+	case DIFF_SAMPLE:
+		add_number(pl, item, "sample", want->sample);
+		break;
+	}
+}
+
+/* The staged attributes in @mask (DIFF_* bits), in their order. */
+static void add_staged_mask(struct plan *pl, size_t item,
+			    const struct hook_cfg *want, unsigned int mask)
+{
+	unsigned int bit;
+
+	for (bit = DIFF_FILTER; bit <= DIFF_SAMPLE; bit <<= 1)
+		if (mask & bit)
+			add_staged(pl, item, want, bit);
+}
+
 /* Staged attributes, written only where they differ from @now. */
 static void restore_staged(struct plan *pl, size_t item,
 			   const struct hook_cfg *now,
 			   const struct hook_cfg *want)
 {
-	if (!strv_equal(&now->filter, &want->filter))
-		add_list(pl, item, "filter", &want->filter);
-	if (!strv_equal(&now->notrace, &want->notrace))
-		add_list(pl, item, "notrace", &want->notrace);
-	if (!strv_equal(&now->flags, &want->flags))
-		add_list(pl, item, "flags", &want->flags);
-	if (!strv_equal(&now->action, &want->action))
-		add_list(pl, item, "action", &want->action);
+	add_staged_mask(pl, item, want, cfg_diffs(now, want));
 }
 
 /*
- * A committed configuration: stage all four attributes, whatever the
- * staged ones hold (someone may have half-edited them by hand), then
- * commit.  Disabling first makes the commit a cheap one; enabling after
- * makes the hook start with its new configuration.  A hook that stays
- * enabled is swapped atomically by the module.
+ * A committed configuration: stage every attribute, whatever the staged
+ * ones hold (someone may have half-edited them by hand), then commit.
+ * Disabling first makes the commit a cheap one; enabling after makes the
+ * hook start with its new configuration.  A hook that stays enabled is
+ * swapped atomically by the module.
  */
 static void commit_cfg(struct plan *pl, size_t item, const struct khook *c,
 		       const struct target *t)
 {
 	if (c->enabled && !t->enabled)
 		add_write(pl, item, "enabled", "0");
-	add_list(pl, item, "filter", &t->cfg->filter);
-	add_list(pl, item, "notrace", &t->cfg->notrace);
-	add_list(pl, item, "flags", &t->cfg->flags);
-	add_list(pl, item, "action", &t->cfg->action);
+	add_staged_mask(pl, item, t->cfg, DIFF_CONFIG);
 	add_write(pl, item, "commit", "1");
 	if (!c->enabled && t->enabled)
 		add_write(pl, item, "enabled", "1");
@@ -126,6 +198,8 @@ void plan_hook(struct plan *pl, size_t item, const struct khook *cur,
 	}
 	if (!c) {
 		/* what mkdir gives (configfs-layout.md) */
+		hook_cfg_init(&fresh.live);
+		hook_cfg_init(&fresh.staged);
 		strv_add(&fresh.staged.action, "count");
 		add_op(pl, item, OP_MKDIR);
 		c = &fresh;

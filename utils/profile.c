@@ -58,14 +58,16 @@ void profile_where(const struct profile *p, const config_setting_t *s,
 		snprintf(buf, size, "%s%s%s", dir, *dir ? "/" : "", file);
 }
 
+typedef int (*rule_fn)(const char *word, char *err, size_t len);
+
 /*
  * The strings of @s: @s itself when it is a string and @scalar_ok, or
  * the elements of a list or array.  Each string may hold several words,
- * as a write to the module may.  A word is checked as a glob when @known
- * is NULL, else it must be one of @known ("flag" or "action" @what).
+ * as a write to the module may.  A word is checked with @rule when
+ * @known is NULL, else it must be one of @known ("flag" or "action" @what).
  */
 static void list_words(struct profile *p, const config_setting_t *s,
-		       bool scalar_ok, const struct strv *known,
+		       bool scalar_ok, rule_fn rule, const struct strv *known,
 		       const char *what, struct strv *out)
 {
 	const char *key = config_setting_name(s);
@@ -93,7 +95,7 @@ static void list_words(struct profile *p, const config_setting_t *s,
 		}
 		strv_add_words(&words, config_setting_get_string(e));
 		for (w = 0; w < words.n; w++) {
-			if (!known && rule_glob(words.v[w], err, sizeof(err)))
+			if (!known && rule(words.v[w], err, sizeof(err)))
 				perr(p, e, "%s: %s", key, err);
 			else if (known && !strv_has(known, words.v[w]))
 				perr(p, e, "%s: unknown %s '%s'", key, what,
@@ -112,7 +114,7 @@ static void parse_globs(struct profile *p, const config_setting_t *s,
 	const char *key = config_setting_name(s);
 	char *joined;
 
-	list_words(p, s, false, NULL, NULL, globs);
+	list_words(p, s, false, rule_glob, NULL, NULL, globs);
 	strv_sort_unique(globs);
 	if (globs->n > FHOOK_GLOBS_MAX)
 		perr(p, s, "%s: more than %d globs", key, FHOOK_GLOBS_MAX);
@@ -149,7 +151,8 @@ static void parse_notrace(struct profile *p, struct phook *h,
 static void parse_flags(struct profile *p, struct phook *h,
 			const config_setting_t *s)
 {
-	list_words(p, s, false, &p->feat->flags, "flag", &h->cfg.flags);
+	list_words(p, s, false, NULL, &p->feat->flags, "flag",
+		   &h->cfg.flags);
 	words_canonical(&p->feat->flags, &h->cfg.flags);
 }
 
@@ -159,10 +162,143 @@ static void parse_action(struct profile *p, struct phook *h,
 	unsigned int errors = p->errors;
 
 	strv_free(&h->cfg.action);
-	list_words(p, s, true, &p->feat->actions, "action", &h->cfg.action);
+	list_words(p, s, true, NULL, &p->feat->actions, "action",
+		   &h->cfg.action);
 	words_canonical(&p->feat->actions, &h->cfg.action);
 	if (!h->cfg.action.n && errors == p->errors)
 		perr(p, s, "action: no action given");
+}
+
+/*
+ * An integer setting: false after reporting one that is not.  The
+ * caller checks the range, with the module's words for it.
+ */
+static bool get_integer(struct profile *p, const config_setting_t *s,
+			long long *val)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64) {
+		perr(p, s, "'%s' must be an integer", config_setting_name(s));
+		return false;
+	}
+	*val = config_setting_get_int64(s);
+	return true;
+}
+
+static void parse_args(struct profile *p, struct phook *h,
+		       const config_setting_t *s)
+{
+	unsigned long max = p->feat->limits.args;
+	long long v;
+
+	if (!get_integer(p, s, &v))
+		return;
+	if (v < 0)
+		perr(p, s, "args: not a number");
+	else if ((unsigned long long)v > max)
+		perr(p, s, "args: at most %lu", max);
+	else
+		h->cfg.args = v;
+}
+
+/* An integer from 1 to @max ("stack_depth", "sample"). */
+static void parse_count(struct profile *p, const config_setting_t *s,
+			unsigned long max, unsigned long *out)
+{
+	long long v;
+
+	if (!get_integer(p, s, &v))
+		return;
+	if (v < 1 || (unsigned long long)v > max)
+		perr(p, s, "%s: must be 1 to %lu", config_setting_name(s), max);
+	else
+		*out = v;
+}
+
+static void parse_stack_depth(struct profile *p, struct phook *h,
+			      const config_setting_t *s)
+{
+	parse_count(p, s, p->feat->limits.stack_depth, &h->cfg.stack_depth);
+}
+
+static void parse_target(struct profile *p, struct phook *h,
+			 const config_setting_t *s)
+{
+	char err[RULE_ERR_MAX];
+	const char *target;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		perr(p, s, "'target' must be a string");
+		return;
+	}
+	target = config_setting_get_string(s);
+	if (rule_target(target, err, sizeof(err)))
+		perr(p, s, "target: %s", err);
+	else
+		snprintf(h->cfg.target, sizeof(h->cfg.target), "%s", target);
+}
+
+/* Predicate @s is set: the module must list it in its features. */
+static void check_predicate(struct profile *p, const config_setting_t *s)
+{
+	const char *key = config_setting_name(s);
+
+	if (!strv_has(&p->feat->predicates, key))
+		perr(p, s, "%s: not supported by this fhook (no '%s' in its features)",
+		     key, key);
+}
+
+static void parse_pids(struct profile *p, struct phook *h,
+		       const config_setting_t *s)
+{
+	unsigned long max = p->feat->limits.pids;
+	char err[RULE_ERR_MAX], word[24];
+	const config_setting_t *e;
+	unsigned int i, n = 1;
+	bool list;
+
+	list = config_setting_is_array(s) || config_setting_is_list(s);
+	if (list)
+		n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		e = list ? config_setting_get_elem(s, i) : s;
+		if (config_setting_type(e) != CONFIG_TYPE_INT &&
+		    config_setting_type(e) != CONFIG_TYPE_INT64) {
+			perr(p, e, "'pids' must be an integer or a list of integers");
+			continue;
+		}
+		snprintf(word, sizeof(word), "%lld", config_setting_get_int64(e));
+		if (rule_pid(word, err, sizeof(err)))
+			perr(p, e, "pids: %s", err);
+		else
+			strv_add(&h->cfg.pids, word);
+	}
+	pids_canonical(&h->cfg.pids);
+	if (h->cfg.pids.n > max)
+		perr(p, s, "pids: more than %lu pids", max);
+	if (h->cfg.pids.n)
+		check_predicate(p, s);
+}
+
+static void parse_comm(struct profile *p, struct phook *h,
+		       const config_setting_t *s)
+{
+	unsigned long max = p->feat->limits.comm;
+
+	list_words(p, s, true, rule_comm, NULL, NULL, &h->cfg.comm);
+	strv_sort_unique(&h->cfg.comm);
+	if (h->cfg.comm.n > max)
+		perr(p, s, "comm: more than %lu globs", max);
+	if (h->cfg.comm.n)
+		check_predicate(p, s);
+}
+
+static void parse_sample(struct profile *p, struct phook *h,
+			 const config_setting_t *s)
+{
+	parse_count(p, s, p->feat->limits.sample, &h->cfg.sample);
+	if (h->cfg.sample != FHOOK_SAMPLE_DEFAULT)
+		check_predicate(p, s);
 }
 
 static bool parse_bool(struct profile *p, const config_setting_t *s)
@@ -195,13 +331,66 @@ static const struct hook_key {
 	{ "notrace",	parse_notrace },
 	{ "flags",	parse_flags },
 	{ "action",	parse_action },
+	{ "args",	parse_args },
+	{ "stack_depth", parse_stack_depth },
+	{ "target",	parse_target },
+	{ "pids",	parse_pids },
+	{ "comm",	parse_comm },
+	{ "sample",	parse_sample },
 	{ "enabled",	parse_enabled },
 	{ "optional",	parse_optional },
 };
 
+/* Where to report a rule about @key: its setting, else the hook's. */
+static const config_setting_t *member(const struct phook *h, const char *key)
+{
+	const config_setting_t *m = config_setting_get_member(h->set, key);
+
+	return m ? m : h->set;
+}
+
+static bool needs_save_regs(const struct profile *p, const struct phook *h,
+			    const char *what)
+{
+	return strv_has(&p->feat->needs_save_regs, what) &&
+	       !strv_has(&h->cfg.flags, "SAVE_REGS");
+}
+
+/*
+ * The module's commit rules that need no kernel, with its words, so that
+ * a profile it would refuse fails before anything is written.
+ */
+static void check_commit_rules(struct profile *p, const struct phook *h)
+{
+	const struct hook_cfg *c = &h->cfg;
+	bool redirect = strv_has(&c->action, "redirect");
+
+	if (!redirect && strv_has(&c->flags, "IPMODIFY"))
+		perr(p, member(h, "flags"),
+		     "IPMODIFY needs an action that modifies the IP");
+	if (redirect && !strv_has(&c->flags, "IPMODIFY"))
+		perr(p, member(h, "action"),
+		     "action 'redirect' needs flag IPMODIFY");
+	if (redirect && needs_save_regs(p, h, "redirect"))
+		perr(p, member(h, "action"),
+		     "action 'redirect' needs flag SAVE_REGS on this kernel");
+	if (redirect && !*c->target)
+		perr(p, member(h, "action"), "redirect needs a target");
+	if (!redirect && *c->target)
+		perr(p, member(h, "target"),
+		     "target is set but action has no redirect");
+	if (c->args && !strv_has(&c->action, "log") &&
+	    !strv_has(&c->action, "stack"))
+		perr(p, member(h, "args"), "args needs action log or stack");
+	if (c->args && needs_save_regs(p, h, "args"))
+		perr(p, member(h, "args"),
+		     "args needs flag SAVE_REGS on this kernel");
+}
+
 static void parse_hook(struct profile *p, struct phook *h,
 		       const config_setting_t *s)
 {
+	unsigned int errors = p->errors;
 	char err[RULE_ERR_MAX];
 	const config_setting_t *m;
 	unsigned int i, k;
@@ -209,6 +398,7 @@ static void parse_hook(struct profile *p, struct phook *h,
 	h->name = config_setting_name(s);
 	h->set = s;
 	h->enabled = true;
+	hook_cfg_init(&h->cfg);
 	strv_add(&h->cfg.action, "count");
 	if (rule_name(h->name, err, sizeof(err)))
 		perr(p, s, "%s", err);
@@ -230,6 +420,9 @@ static void parse_hook(struct profile *p, struct phook *h,
 	if (!config_setting_get_member(s, "filter"))
 		perr(p, s, "hook '%s' has no filter; use [ \"*\" ] to hook every function",
 		     h->name);
+	/* a key in error would make the rules say more of the same */
+	if (errors == p->errors)
+		check_commit_rules(p, h);
 }
 
 static void parse_hooks(struct profile *p, const config_setting_t *s)
@@ -427,13 +620,26 @@ static void check_list(struct profile *p, struct phook *h, const char *key,
 int profile_check_symbols(struct profile *p, const struct symbols *sym,
 			  bool strict)
 {
+	struct phook *h;
+	unsigned int errors;
+	long n;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
-		if (!p->hooks[i].optional && !strict)
+		h = &p->hooks[i];
+		if (!h->optional && !strict)
 			continue;
-		check_list(p, &p->hooks[i], "filter", sym, strict);
-		check_list(p, &p->hooks[i], "notrace", sym, strict);
+		errors = p->errors;
+		check_list(p, h, "filter", sym, strict);
+		check_list(p, h, "notrace", sym, strict);
+		if (!strict || h->skip || errors != p->errors ||
+		    !strv_has(&h->cfg.action, "redirect"))
+			continue;
+		n = symbols_count(sym, &h->cfg);
+		if (n >= 0 && n != 1)
+			perr(p, member(h, "filter"),
+			     "hook '%s': redirect needs exactly one function; the filter matches %ld",
+			     h->name, n);
 	}
 	return p->errors;
 }

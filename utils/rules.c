@@ -7,57 +7,143 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fhook-apply.h"
 
-/* Used when the root has no "features" file (a plain --root directory). */
+/*
+ * Used when the root has no "features" file (a plain --root directory),
+ * and for each kind its text does not name: the module's own list.
+ */
 static const char * const builtin_flags[] = {
 	"SAVE_REGS", "SAVE_REGS_IF_SUPPORTED", "RECURSION", "IPMODIFY", "RCU",
 	"PERMANENT",
 };
 
-static const char * const builtin_actions[] = { "count" };
+static const char * const builtin_actions[] = {
+	"count", "log", "stack", "callers", "redirect",
+};
 
-void features_builtin(struct features *f)
+static const char * const builtin_predicates[] = { "pids", "comm", "sample" };
+
+static const struct limits builtin_limits = {
+	.args		= 6,
+	.stack_depth	= 64,
+	.pids		= 64,
+	.comm		= 16,
+	.sample		= 1000000000,
+};
+
+static void add_all(struct strv *sv, const char * const *words, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(builtin_flags); i++)
-		strv_add(&f->flags, builtin_flags[i]);
-	for (i = 0; i < ARRAY_SIZE(builtin_actions); i++)
-		strv_add(&f->actions, builtin_actions[i]);
+	for (i = 0; i < n; i++)
+		strv_add(sv, words[i]);
+}
+
+void features_builtin(struct features *f)
+{
+	add_all(&f->flags, builtin_flags, ARRAY_SIZE(builtin_flags));
+	add_all(&f->actions, builtin_actions, ARRAY_SIZE(builtin_actions));
+	add_all(&f->predicates, builtin_predicates,
+		ARRAY_SIZE(builtin_predicates));
+	f->limits = builtin_limits;
+}
+
+/* "args=6 stack_depth=64 ...": unknown names are for newer tools. */
+static int parse_limits(struct limits *l, const char *text)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} keys[] = {
+		{ "args",	 offsetof(struct limits, args) },
+		{ "stack_depth", offsetof(struct limits, stack_depth) },
+		{ "pids",	 offsetof(struct limits, pids) },
+		{ "comm",	 offsetof(struct limits, comm) },
+		{ "sample",	 offsetof(struct limits, sample) },
+	};
+	struct strv words = { 0 };
+	unsigned long val;
+	char *eq, *end;
+	size_t i, k;
+	int ret = 0;
+
+	strv_add_words(&words, text);
+	for (i = 0; i < words.n && !ret; i++) {
+		eq = strchr(words.v[i], '=');
+		if (!eq) {
+			ret = -EINVAL;
+			break;
+		}
+		*eq++ = '\0';
+		errno = 0;
+		val = strtoul(eq, &end, 10);
+		if (!isdigit((unsigned char)*eq) || *end || errno) {
+			ret = -EINVAL;
+			break;
+		}
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (!strcmp(words.v[i], keys[k].name))
+				*(unsigned long *)((char *)l + keys[k].offset) = val;
+	}
+	strv_free(&words);
+	return ret;
 }
 
 /*
- * "flags: A B" and "actions: c" lines.  A kind the text does not name
- * keeps the built-in list; unknown kinds are for newer tools.
+ * "kind: words" lines.  A kind the text does not name keeps the built-in
+ * value; unknown kinds are for newer tools.  0, -ENOENT without an
+ * "actions" line, or -EINVAL for a "limits" line that is not key=number.
  */
 int features_parse(struct features *f, const char *text)
 {
 	struct features parsed = { 0 };
+	struct strv *list, seen = { 0 };
 	const char *line, *colon, *end;
-	char *value;
+	char *key, *value;
+	int ret = 0;
 
-	for (line = text; *line; line = *end ? end + 1 : end) {
+	features_builtin(&parsed);
+	for (line = text; *line && !ret; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
 		colon = memchr(line, ':', end - line);
 		if (!colon)
 			continue;
+		key = strndup(line, colon - line);
 		value = strndup(colon + 1, end - colon - 1);
-		if (!value)
+		if (!key || !value)
 			xcheck(-1);
-		if (colon - line == 5 && !strncmp(line, "flags", 5))
-			strv_add_words(&parsed.flags, value);
-		else if (colon - line == 7 && !strncmp(line, "actions", 7))
-			strv_add_words(&parsed.actions, value);
+		list = NULL;
+		if (!strcmp(key, "flags"))
+			list = &parsed.flags;
+		else if (!strcmp(key, "actions"))
+			list = &parsed.actions;
+		else if (!strcmp(key, "predicates"))
+			list = &parsed.predicates;
+		else if (!strcmp(key, "needs_save_regs"))
+			list = &parsed.needs_save_regs;
+		else if (!strcmp(key, "limits"))
+			ret = parse_limits(&parsed.limits, value);
+		if (list && !strv_has(&seen, key)) {
+			strv_free(list);
+			strv_add(&seen, key);
+		}
+		if (list)
+			strv_add_words(list, value);
+		free(key);
 		free(value);
 	}
-	if (!parsed.actions.n) {
+	if (!ret && (!strv_has(&seen, "actions") || !parsed.actions.n))
+		ret = -ENOENT;
+	strv_free(&seen);
+	if (ret) {
 		features_free(&parsed);
-		return -EINVAL;
+		return ret;
 	}
 	features_free(f);
 	*f = parsed;
@@ -68,6 +154,8 @@ void features_free(struct features *f)
 {
 	strv_free(&f->flags);
 	strv_free(&f->actions);
+	strv_free(&f->predicates);
+	strv_free(&f->needs_save_regs);
 }
 
 static bool ascii_alnum(char c)
@@ -183,6 +271,63 @@ int rule_tag(const char *tag, char *err, size_t len)
 	return 0;
 }
 
+/* The replacement function of a redirect: one symbol name. */
+int rule_target(const char *target, char *err, size_t len)
+{
+	size_t i;
+
+	if (strlen(target) > FHOOK_TARGET_MAX) {
+		snprintf(err, len, "longer than %d bytes", FHOOK_TARGET_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; target[i]; i++) {
+		if (!glob_name_char(target[i])) {
+			snprintf(err, len, "invalid character '%c' in '%s'",
+				 isprint((unsigned char)target[i]) ? target[i] : '?',
+				 target);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* One word of "pids": a thread-group id as the initial namespace has it. */
+int rule_pid(const char *word, char *err, size_t len)
+{
+	unsigned long pid;
+	char *end;
+
+	errno = 0;
+	pid = strtoul(word, &end, 10);
+	if (!isdigit((unsigned char)*word) || *end || errno || !pid ||
+	    pid > FHOOK_PID_MAX) {
+		snprintf(err, len, "'%s' is not a process id", word);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One glob of "comm", for the kernel's glob_match() against task names. */
+int rule_comm(const char *glob, char *err, size_t len)
+{
+	size_t i;
+
+	if (strlen(glob) > FHOOK_COMM_GLOB_MAX) {
+		snprintf(err, len, "glob longer than %d bytes",
+			 FHOOK_COMM_GLOB_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; glob[i]; i++) {
+		if (!isascii((unsigned char)glob[i]) ||
+		    !isgraph((unsigned char)glob[i])) {
+			snprintf(err, len, "character 0x%02x not allowed in glob",
+				 (unsigned char)glob[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * Flags or actions in the module's canonical form: in the order of their
  * features line @known, each once.
@@ -197,6 +342,47 @@ void words_canonical(const struct strv *known, struct strv *words)
 			strv_add(&canon, known->v[i]);
 	strv_free(words);
 	*words = canon;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const char *x = *(char * const *)a, *y = *(char * const *)b;
+	unsigned long vx = strtoul(x, NULL, 10), vy = strtoul(y, NULL, 10);
+
+	if (vx != vy)
+		return vx < vy ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/*
+ * "pids" as the module reads it back: by value, each once, in decimal.
+ * A word that is not a number (only a --root tree has one) stays as it is.
+ */
+void pids_canonical(struct strv *pids)
+{
+	char *end, buf[24];
+	unsigned long pid;
+	size_t i, j = 0;
+
+	for (i = 0; i < pids->n; i++) {
+		pid = strtoul(pids->v[i], &end, 10);
+		if (isdigit((unsigned char)pids->v[i][0]) && !*end) {
+			snprintf(buf, sizeof(buf), "%lu", pid);
+			free(pids->v[i]);
+			pids->v[i] = xstrdup(buf);
+		}
+	}
+	if (!pids->n)
+		return;
+	qsort(pids->v, pids->n, sizeof(*pids->v), cmp_pid);
+	for (i = 0; i < pids->n; i++) {
+		if (j && !strcmp(pids->v[i], pids->v[j - 1])) {
+			free(pids->v[i]);
+			continue;
+		}
+		pids->v[j++] = pids->v[i];
+	}
+	pids->n = j;
 }
 
 /*

@@ -38,6 +38,12 @@ EOF
     notrace: (none)
     flags: (none)
     action: count
+    args: 0
+    stack_depth: 16
+    target: (none)
+    pids: (none)
+    comm: (none)
+    sample: 1
     enabled: 1
     tag: fhook-apply"
 }
@@ -60,6 +66,12 @@ EOF
     notrace: (none)
     flags: SAVE_REGS RECURSION RCU
     action: count
+    args: 0
+    stack_depth: 16
+    target: (none)
+    pids: (none)
+    comm: (none)
+    sample: 1
     enabled: 0
     tag: fhook-apply"
 }
@@ -337,4 +349,231 @@ hooks = { a = { filter = [ "x" ]; flags = [ "PERMANENT" ]; }; };
 EOF
 	run -0 "$APPLY" --root "$BATS_TEST_TMPDIR/nowhere" --check p.cfg
 	fa_eq "$output" "p.cfg: valid, 1 hooks"
+}
+
+@test "args, stack_depth, target, pids, comm, sample: canonical, as the module reads them" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  h = {
+    filter = [ "f" ];
+    action = [ "stack", "log", "callers" ];
+    args = 3;
+    stack_depth = 8;
+    pids = [ 977, 12, 0012, 977 ];
+    comm = [ "ng*", "bash sshd", "ng*" ];
+    sample = 10;
+  };
+  one = { filter = [ "g" ]; pids = 42; comm = "cron"; enabled = false; };
+  r = {
+    filter = [ "f" ];
+    flags = [ "IPMODIFY" ];
+    action = "count redirect";
+    target = "my_f";
+  };
+};
+EOF2
+	run -1 fa --diff p.cfg
+	fa_eq "$output" "+ h (p.cfg:3)
+    filter: f
+    notrace: (none)
+    flags: (none)
+    action: log stack callers
+    args: 3
+    stack_depth: 8
+    target: (none)
+    pids: 12 977
+    comm: bash ng* sshd
+    sample: 10
+    enabled: 1
+    tag: fhook-apply
++ one (p.cfg:12)
+    filter: g
+    notrace: (none)
+    flags: (none)
+    action: count
+    args: 0
+    stack_depth: 16
+    target: (none)
+    pids: 42
+    comm: cron
+    sample: 1
+    enabled: 0
+    tag: fhook-apply
++ r (p.cfg:13)
+    filter: f
+    notrace: (none)
+    flags: IPMODIFY
+    action: count redirect
+    args: 0
+    stack_depth: 16
+    target: my_f
+    pids: (none)
+    comm: (none)
+    sample: 1
+    enabled: 1
+    tag: fhook-apply"
+}
+
+@test "the new keys' values: the module's ranges, characters and counts" {
+	pids=$(for i in $(seq 65); do printf '%d, ' "$i"; done)
+	comms=$(for i in $(seq 17); do printf '"c%d", ' "$i"; done)
+	long=$(printf 'x%.0s' $(seq 128))
+	longc=$(printf 'c%.0s' $(seq 65))
+	profile p.cfg <<EOF2
+version = 1;
+hooks = {
+  a = {
+    filter = [ "f" ];
+    action = "log";
+    args = 7;
+    stack_depth = 0;
+    sample = 0;
+  };
+  b = {
+    filter = [ "f" ];
+    action = "stack";
+    args = -1;
+    stack_depth = 65;
+    sample = 1000000001;
+  };
+  c = {
+    filter = [ "f" ];
+    target = "a/b";
+    pids = [ 0, 4194305, -3, 4194304 ];
+    comm = [ "ok", "\\x01x", "$longc" ];
+  };
+  d = {
+    filter = [ "f" ];
+    target = "$long";
+    pids = [ ${pids%, } ];
+    comm = [ ${comms%, } ];
+  };
+};
+EOF2
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:6: args: at most 6
+fhook-apply: p.cfg:7: stack_depth: must be 1 to 64
+fhook-apply: p.cfg:8: sample: must be 1 to 1000000000
+fhook-apply: p.cfg:13: args: not a number
+fhook-apply: p.cfg:14: stack_depth: must be 1 to 64
+fhook-apply: p.cfg:15: sample: must be 1 to 1000000000
+fhook-apply: p.cfg:19: target: invalid character '/' in 'a/b'
+fhook-apply: p.cfg:20: pids: '0' is not a process id
+fhook-apply: p.cfg:20: pids: '4194305' is not a process id
+fhook-apply: p.cfg:20: pids: '-3' is not a process id
+fhook-apply: p.cfg:21: comm: character 0x01 not allowed in glob
+fhook-apply: p.cfg:21: comm: glob longer than 64 bytes
+fhook-apply: p.cfg:25: target: longer than 127 bytes
+fhook-apply: p.cfg:26: pids: more than 64 pids
+fhook-apply: p.cfg:27: comm: more than 16 globs
+fhook-apply: p.cfg: 15 errors, nothing applied"
+}
+
+@test "the new keys' types are named with the key" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  a = {
+    filter = [ "f" ];
+    args = "2";
+    stack_depth = 1.5;
+    target = [ "x" ];
+    pids = [ "1" ];
+    comm = 3;
+    sample = true;
+  };
+};
+EOF2
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: 'args' must be an integer
+fhook-apply: p.cfg:6: 'stack_depth' must be an integer
+fhook-apply: p.cfg:7: 'target' must be a string
+fhook-apply: p.cfg:8: 'pids' must be an integer or a list of integers
+fhook-apply: p.cfg:9: 'comm' must be a string or a list of strings
+fhook-apply: p.cfg:10: 'sample' must be an integer
+fhook-apply: p.cfg: 6 errors, nothing applied"
+}
+
+@test "the commit rules that need no kernel fail before anything is written" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  ipmodify = { filter = [ "f" ];
+               flags = [ "IPMODIFY" ]; };
+  noflag = { filter = [ "f" ];
+             action = "redirect"; target = "g"; };
+  notarget = { filter = [ "f" ]; flags = [ "IPMODIFY" ];
+               action = "redirect"; };
+  target = { filter = [ "f" ];
+             target = "g"; };
+  args = { filter = [ "f" ]; action = "count callers";
+           args = 2; };
+  ok = { filter = [ "f" ]; action = "log"; args = 6; };
+};
+EOF2
+	fake_hook ok gen=1 filter=x
+	before=$(tree_state)
+	run --separate-stderr -1 fa p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:4: IPMODIFY needs an action that modifies the IP
+fhook-apply: p.cfg:6: action 'redirect' needs flag IPMODIFY
+fhook-apply: p.cfg:8: redirect needs a target
+fhook-apply: p.cfg:10: target is set but action has no redirect
+fhook-apply: p.cfg:12: args needs action log or stack
+fhook-apply: p.cfg: 5 errors, nothing applied"
+	fa_eq "$(tree_state)" "$before"
+}
+
+@test "limits, predicates and needs_save_regs come from the module's features" {
+	printf '%s\n' 'flags: SAVE_REGS IPMODIFY' 'actions: count log redirect' \
+		'predicates: pids' 'limits: args=2 stack_depth=8 pids=2 comm=1 sample=5 newlimit=1' \
+		'needs_save_regs: args redirect' 'newkind: x' >"$ROOT/features"
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  a = { filter = [ "f" ]; action = "log";
+        args = 3; stack_depth = 9; sample = 6; };
+  b = { filter = [ "f" ]; pids = [ 1, 2, 3 ];
+        comm = [ "x" ]; };
+  c = { filter = [ "f" ]; action = "log"; args = 2; };
+  d = { filter = [ "f" ]; flags = [ "IPMODIFY" ]; action = "redirect";
+        target = "g"; };
+  e = { filter = [ "f" ]; flags = [ "SAVE_REGS IPMODIFY" ];
+        action = "log redirect"; target = "g"; args = 1; };
+};
+EOF2
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:4: args: at most 2
+fhook-apply: p.cfg:4: stack_depth: must be 1 to 8
+fhook-apply: p.cfg:4: sample: must be 1 to 5
+fhook-apply: p.cfg:5: pids: more than 2 pids
+fhook-apply: p.cfg:6: comm: not supported by this fhook (no 'comm' in its features)
+fhook-apply: p.cfg:7: args needs flag SAVE_REGS on this kernel
+fhook-apply: p.cfg:8: action 'redirect' needs flag SAVE_REGS on this kernel
+fhook-apply: p.cfg: 7 errors, nothing applied"
+}
+
+@test "a features file with a bad limits line is refused" {
+	printf '%s\n' 'actions: count' 'limits: args=x' >"$ROOT/features"
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = { a = { filter = [ "f" ]; }; };
+EOF2
+	run --separate-stderr -3 fa p.cfg
+	fa_eq "$stderr" "fhook-apply: $ROOT/features: bad 'limits:' line"
+}
+
+@test "without a features file, the built-in lists are the module's" {
+	rm "$ROOT/features"
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  a = { filter = [ "f" ]; action = "count log stack callers"; args = 6;
+        stack_depth = 64; comm = "x"; pids = 4194304; sample = 1000000000; };
+  b = { filter = [ "f" ]; flags = [ "IPMODIFY" ]; action = "redirect";
+        target = "g"; };
+};
+EOF2
+	run --separate-stderr -0 fa --check p.cfg
+	fa_eq "$output" "p.cfg: valid, 2 hooks"
 }

@@ -35,6 +35,12 @@ printf '%s\n' 'schedule try_to_wake_up' > $ROOT/sched/filter
 printf '%s\n' '' > $ROOT/sched/notrace
 printf '%s\n' 'RECURSION' > $ROOT/sched/flags
 printf '%s\n' 'count' > $ROOT/sched/action
+printf '%s\n' '0' > $ROOT/sched/args
+printf '%s\n' '16' > $ROOT/sched/stack_depth
+printf '%s\n' '' > $ROOT/sched/target
+printf '%s\n' '' > $ROOT/sched/pids
+printf '%s\n' '' > $ROOT/sched/comm
+printf '%s\n' '1' > $ROOT/sched/sample
 printf '%s\n' '1' > $ROOT/sched/commit
 printf '%s\n' '1' > $ROOT/sched/enabled
 # quiet: create
@@ -44,6 +50,12 @@ printf '%s\n' 'vfs_read' > $ROOT/quiet/filter
 printf '%s\n' 'vfs_readv' > $ROOT/quiet/notrace
 printf '%s\n' '' > $ROOT/quiet/flags
 printf '%s\n' 'count' > $ROOT/quiet/action
+printf '%s\n' '0' > $ROOT/quiet/args
+printf '%s\n' '16' > $ROOT/quiet/stack_depth
+printf '%s\n' '' > $ROOT/quiet/target
+printf '%s\n' '' > $ROOT/quiet/pids
+printf '%s\n' '' > $ROOT/quiet/comm
+printf '%s\n' '1' > $ROOT/quiet/sample
 printf '%s\n' '1' > $ROOT/quiet/commit"
 }
 
@@ -74,6 +86,12 @@ printf '%s\n' 'schedule try_to_wake_up' > $ROOT/sched/filter
 printf '%s\n' '' > $ROOT/sched/notrace
 printf '%s\n' 'RECURSION' > $ROOT/sched/flags
 printf '%s\n' 'count' > $ROOT/sched/action
+printf '%s\n' '0' > $ROOT/sched/args
+printf '%s\n' '16' > $ROOT/sched/stack_depth
+printf '%s\n' '' > $ROOT/sched/target
+printf '%s\n' '' > $ROOT/sched/pids
+printf '%s\n' '' > $ROOT/sched/comm
+printf '%s\n' '1' > $ROOT/sched/sample
 printf '%s\n' '1' > $ROOT/sched/commit
 printf '%s\n' '1' > $ROOT/sched/enabled
 # quiet: update (filter, enabled)
@@ -82,6 +100,12 @@ printf '%s\n' 'vfs_read' > $ROOT/quiet/filter
 printf '%s\n' 'vfs_readv' > $ROOT/quiet/notrace
 printf '%s\n' '' > $ROOT/quiet/flags
 printf '%s\n' 'count' > $ROOT/quiet/action
+printf '%s\n' '0' > $ROOT/quiet/args
+printf '%s\n' '16' > $ROOT/quiet/stack_depth
+printf '%s\n' '' > $ROOT/quiet/target
+printf '%s\n' '' > $ROOT/quiet/pids
+printf '%s\n' '' > $ROOT/quiet/comm
+printf '%s\n' '1' > $ROOT/quiet/sample
 printf '%s\n' '1' > $ROOT/quiet/commit"
 }
 
@@ -98,6 +122,12 @@ printf '%s\n' 'schedule try_to_wake_up' > $ROOT/sched/filter
 printf '%s\n' '' > $ROOT/sched/notrace
 printf '%s\n' 'RECURSION' > $ROOT/sched/flags
 printf '%s\n' 'count' > $ROOT/sched/action
+printf '%s\n' '0' > $ROOT/sched/args
+printf '%s\n' '16' > $ROOT/sched/stack_depth
+printf '%s\n' '' > $ROOT/sched/target
+printf '%s\n' '' > $ROOT/sched/pids
+printf '%s\n' '' > $ROOT/sched/comm
+printf '%s\n' '1' > $ROOT/sched/sample
 printf '%s\n' '1' > $ROOT/sched/commit"
 }
 
@@ -128,6 +158,12 @@ printf '%s\n' 'vfs_read' > $ROOT/quiet/filter
 printf '%s\n' 'vfs_readv' > $ROOT/quiet/notrace
 printf '%s\n' '' > $ROOT/quiet/flags
 printf '%s\n' 'count' > $ROOT/quiet/action
+printf '%s\n' '0' > $ROOT/quiet/args
+printf '%s\n' '16' > $ROOT/quiet/stack_depth
+printf '%s\n' '' > $ROOT/quiet/target
+printf '%s\n' '' > $ROOT/quiet/pids
+printf '%s\n' '' > $ROOT/quiet/comm
+printf '%s\n' '1' > $ROOT/quiet/sample
 printf '%s\n' '1' > $ROOT/quiet/commit"
 }
 
@@ -239,5 +275,75 @@ EOF
 		enabled=0 tag=fhook-apply
 	fake_hook gone gen=1 filter=x tag=fhook-apply
 	run -0 fa --plan --json --prune p.cfg
-	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"summary\":{\"create\":1,\"update\":1,\"remove\":1,\"unchanged\":0},\"operations\":[{\"hook\":\"sched\",\"op\":\"write\",\"path\":\"$ROOT/sched/enabled\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"mkdir\",\"path\":\"$ROOT/quiet\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/tag\",\"value\":\"fhook-apply\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/filter\",\"value\":\"vfs_read\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/notrace\",\"value\":\"vfs_readv\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/flags\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/action\",\"value\":\"count\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/commit\",\"value\":\"1\"},{\"hook\":\"gone\",\"op\":\"rmdir\",\"path\":\"$ROOT/gone\"}]}"
+	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"summary\":{\"create\":1,\"update\":1,\"remove\":1,\"unchanged\":0},\"operations\":[{\"hook\":\"sched\",\"op\":\"write\",\"path\":\"$ROOT/sched/enabled\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"mkdir\",\"path\":\"$ROOT/quiet\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/tag\",\"value\":\"fhook-apply\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/filter\",\"value\":\"vfs_read\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/notrace\",\"value\":\"vfs_readv\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/flags\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/action\",\"value\":\"count\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/args\",\"value\":\"0\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/stack_depth\",\"value\":\"16\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/target\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/pids\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/comm\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/sample\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/commit\",\"value\":\"1\"},{\"hook\":\"gone\",\"op\":\"rmdir\",\"path\":\"$ROOT/gone\"}]}"
+}
+
+@test "a change to args, stack_depth, target, pids, comm or sample is committed" {
+	profile n.cfg <<'EOF2'
+version = 1;
+hooks = {
+  opens = {
+    filter = [ "do_sys_openat2" ];
+    action = [ "log", "stack" ];
+    args = 3;
+    stack_depth = 8;
+    pids = [ 977, 412 ];
+    comm = [ "nginx*", "bash" ];
+    sample = 100;
+  };
+  swap = {
+    filter = [ "f" ];
+    flags = [ "IPMODIFY" ];
+    action = "redirect";
+    target = "my_f";
+    enabled = false;
+  };
+};
+EOF2
+	fake_hook opens gen=2 filter=do_sys_openat2 action="log stack" args=3 \
+		stack_depth=16 pids="412 977" comm="bash" sample=100 enabled=1 \
+		tag=fhook-apply
+	fake_hook swap gen=1 filter=f flags=IPMODIFY action=redirect target=old_f \
+		tag=fhook-apply staged_target=junk
+	run -0 fa --plan n.cfg
+	fa_eq "$output" "#!/bin/sh
+# fhook-apply --plan n.cfg against $ROOT
+# 0 to create, 2 to change, 0 to remove, 0 unchanged
+set -e
+# opens: update (stack_depth, comm)
+printf '%s\n' 'do_sys_openat2' > $ROOT/opens/filter
+printf '%s\n' '' > $ROOT/opens/notrace
+printf '%s\n' '' > $ROOT/opens/flags
+printf '%s\n' 'log stack' > $ROOT/opens/action
+printf '%s\n' '3' > $ROOT/opens/args
+printf '%s\n' '8' > $ROOT/opens/stack_depth
+printf '%s\n' '' > $ROOT/opens/target
+printf '%s\n' '412 977' > $ROOT/opens/pids
+printf '%s\n' 'bash nginx*' > $ROOT/opens/comm
+printf '%s\n' '100' > $ROOT/opens/sample
+printf '%s\n' '1' > $ROOT/opens/commit
+# swap: update (target)
+printf '%s\n' 'f' > $ROOT/swap/filter
+printf '%s\n' '' > $ROOT/swap/notrace
+printf '%s\n' 'IPMODIFY' > $ROOT/swap/flags
+printf '%s\n' 'redirect' > $ROOT/swap/action
+printf '%s\n' '0' > $ROOT/swap/args
+printf '%s\n' '16' > $ROOT/swap/stack_depth
+printf '%s\n' 'my_f' > $ROOT/swap/target
+printf '%s\n' '' > $ROOT/swap/pids
+printf '%s\n' '' > $ROOT/swap/comm
+printf '%s\n' '1' > $ROOT/swap/sample
+printf '%s\n' '1' > $ROOT/swap/commit"
+	for kv in args=2 "pids=412" sample=1 stack_depth=8 "comm=bash nginx*"; do
+		fake_hook opens gen=2 filter=do_sys_openat2 action="log stack" \
+			args=3 stack_depth=8 pids="412 977" comm="bash nginx*" \
+			sample=100 enabled=1 tag=fhook-apply "$kv"
+		run -0 fa --plan --only opens n.cfg
+		if [ "$kv" = stack_depth=8 ] || [ "$kv" = "comm=bash nginx*" ]; then
+			fa_eq "${lines[4]}" "# nothing to do"
+		else
+			fa_eq "${lines[4]}" "# opens: update (${kv%%=*})"
+			fa_eq "${lines[-1]}" "printf '%s\n' '1' > $ROOT/opens/commit"
+		fi
+	done
 }

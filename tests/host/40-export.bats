@@ -15,7 +15,7 @@ setup() {
 		enabled=0
 	run --separate-stderr -0 fa --export
 	fa_eq "$stderr" ""
-	fa_eq "$output" "# fhook profile exported by fhook-apply 0.1.0 from $ROOT (fhook 0.1.0)
+	fa_eq "$output" "# fhook profile exported by $("$APPLY" --version) from $ROOT (fhook 0.1.0)
 version = 1;
 
 hooks = {
@@ -73,4 +73,60 @@ hooks = {
 };"
 	run -0 fa --check e.cfg
 	fa_eq "$output" "e.cfg: valid, 0 hooks"
+}
+
+@test "the new attributes: exported where not the default, and back exactly" {
+	fake_hook opens gen=3 filter=do_sys_openat2 action="log stack" args=3 \
+		stack_depth=8 pids="412 977" comm='bash ng* q"x\y' sample=100 \
+		functions=1 enabled=1 tag=fhook-apply
+	fake_hook swap gen=1 filter=f flags=IPMODIFY action="count redirect" \
+		target=my_f tag=fhook-apply
+	fake_hook plain gen=1 filter=g tag=fhook-apply
+	fa --export >e.cfg
+	fa_eq "$(sed -n '/^hooks/,$p' e.cfg)" "hooks = {
+  opens = {
+    filter = [ \"do_sys_openat2\" ];
+    notrace = [ ];
+    flags = [ ];
+    action = [ \"log\", \"stack\" ];
+    args = 3;
+    stack_depth = 8;
+    pids = [ 412, 977 ];
+    comm = [ \"bash\", \"ng*\", \"q\\\"x\\\\y\" ];
+    sample = 100;
+    enabled = true;
+  };
+  plain = {
+    filter = [ \"g\" ];
+    notrace = [ ];
+    flags = [ ];
+    action = \"count\";
+    enabled = false;
+  };
+  swap = {
+    filter = [ \"f\" ];
+    notrace = [ ];
+    flags = [ \"IPMODIFY\" ];
+    action = [ \"count\", \"redirect\" ];
+    target = \"my_f\";
+    enabled = false;
+  };
+};"
+	run -0 fa --check e.cfg
+	fa_eq "$output" "e.cfg: valid, 3 hooks"
+	run -0 fa --diff e.cfg
+	fa_eq "$output" ""
+	# applied to hooks never committed, it writes back what was read
+	ROOT=$BATS_TEST_TMPDIR/copy
+	mkdir -p "$ROOT"
+	echo "$FEATURES" >"$ROOT/features"
+	for h in opens swap plain; do
+		fake_hook "$h" gen=0 tag=fhook-apply
+	done
+	run -0 fa e.cfg
+	for f in args stack_depth target pids comm sample; do
+		fa_eq "$(cat "$ROOT/opens/$f")" \
+			"$(sed -n "s/^$f: *//p" "$BATS_TEST_TMPDIR/fhook/opens/live")"
+	done
+	fa_eq "$(cat "$ROOT/swap/target")" my_f
 }

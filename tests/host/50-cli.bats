@@ -32,7 +32,7 @@ EOF
 	done
 	run -0 "$APPLY" -h
 	run -0 "$APPLY" --version
-	fa_eq "$output" "fhook-apply 0.1.0"
+	fa_eq "$output" "fhook-apply 0.2.0"
 }
 
 @test "the man pages document every option and exit code --help lists" {
@@ -84,29 +84,31 @@ Try 'fhook-apply --help' for more information."
 @test "a module with an unknown major version is refused" {
 	echo 1.0.0 >"$ROOT/version"
 	run --separate-stderr -3 fa --plan p.cfg
-	fa_eq "$stderr" "fhook-apply: $ROOT/version: fhook 1.0.0 is not supported by fhook-apply 0.1.0"
+	fa_eq "$stderr" "fhook-apply: $ROOT/version: fhook 1.0.0 is not supported by fhook-apply 0.2.0"
 }
 
 @test "--status: one row per hook, functions counted from the function list" {
 	printf '%s\n' schedule try_to_wake_up 'vfs_read' 'vfs_readv' \
 		'vfs_readlink' 'mod_fn [some_mod]' >funcs
+	# a module older than 0.2.0: no functions line in live
 	fake_hook sched gen=3 filter="schedule try_to_wake_up" enabled=1 \
-		tag=fhook-apply hits=12345 missed=2
+		tag=fhook-apply hits=12345 missed=2 functions=
 	fake_hook reads gen=1 filter="vfs_read* mod_fn" notrace=vfs_readlink \
-		hits=0
+		hits=0 functions=
 	run -0 fa --status --functions funcs
-	fa_eq "$output" "HOOK   ENABLED  GENERATION  FUNCTIONS  HITS   MISSED  TAG
-reads  no       1           3          0      0       -
-sched  yes      3           2          12345  2       fhook-apply"
+	fa_eq "$output" "HOOK   ENABLED  GENERATION  ACTION  FUNCTIONS  HITS   MISSED  TAG
+reads  no       1           count   3          0      0       -
+sched  yes      3           count   2          12345  2       fhook-apply"
 	run -0 fa --status --functions "$BATS_TEST_TMPDIR/none"
-	fa_eq "${lines[1]}" "reads  no       1           -          0      0       -"
+	fa_eq "${lines[1]}" "reads  no       1           count   -          0      0       -"
 }
 
 @test "fhook-stat is --status" {
-	fake_hook sched gen=3 filter=schedule enabled=1 tag=fhook-apply hits=7
+	fake_hook sched gen=3 filter=schedule enabled=1 tag=fhook-apply hits=7 \
+		functions=
 	run -0 "$TOP/utils/fhook-stat" --root "$ROOT" --functions /dev/null
-	fa_eq "$output" "HOOK   ENABLED  GENERATION  FUNCTIONS  HITS  MISSED  TAG
-sched  yes      3           -          7     0       fhook-apply"
+	fa_eq "$output" "HOOK   ENABLED  GENERATION  ACTION  FUNCTIONS  HITS  MISSED  TAG
+sched  yes      3           count   -          7     0       fhook-apply"
 	run --separate-stderr -2 "$TOP/utils/fhook-stat" p.cfg
 	fa_eq "${stderr%%$'\n'*}" "fhook-stat: --status takes no PROFILE"
 }
@@ -114,10 +116,10 @@ sched  yes      3           -          7     0       fhook-apply"
 @test "--status --json" {
 	printf '%s\n' schedule >funcs
 	fake_hook sched gen=3 filter=schedule enabled=1 tag=fhook-apply hits=7 \
-		flags=RCU
+		flags=RCU functions=
 	echo "filter glob 'x' matches no traceable function" >"$ROOT/sched/last_error"
 	run -0 fa --status --json --functions funcs
-	fa_eq "$output" "{\"root\":\"$ROOT\",\"version\":\"0.1.0\",\"hooks\":[{\"hook\":\"sched\",\"enabled\":true,\"generation\":3,\"functions\":1,\"hits\":7,\"missed\":0,\"tag\":\"fhook-apply\",\"filter\":[\"schedule\"],\"notrace\":[],\"flags\":[\"RCU\"],\"action\":[\"count\"],\"last_error\":\"filter glob 'x' matches no traceable function\"}]}"
+	fa_eq "$output" "{\"root\":\"$ROOT\",\"version\":\"0.1.0\",\"hooks\":[{\"hook\":\"sched\",\"enabled\":true,\"generation\":3,\"functions\":1,\"hits\":7,\"missed\":0,\"tag\":\"fhook-apply\",\"filter\":[\"schedule\"],\"notrace\":[],\"flags\":[\"RCU\"],\"action\":[\"count\"],\"args\":0,\"stack_depth\":16,\"target\":\"\",\"pids\":[],\"comm\":[],\"sample\":1,\"last_error\":\"filter glob 'x' matches no traceable function\",\"top_functions\":[],\"top_callers\":[]}]}"
 }
 
 @test "--check --json, valid and invalid" {

@@ -28,7 +28,8 @@ attrs() {
 	local h f
 
 	for h in a b; do
-		for f in filter notrace flags action enabled tag; do
+		for f in filter notrace flags action args stack_depth target \
+			 pids comm sample enabled tag; do
 			printf '%s/%s: %s\n' "$h" "$f" "$(words "$ROOT/$h/$f")"
 		done
 	done
@@ -41,17 +42,29 @@ attrs() {
 	fa_eq "$stderr" ""
 	fa_eq "$output" "a: changed (filter, flags, enabled)
 b: changed (enabled, tag)
-p.cfg: applied: 0 created, 2 changed, 0 removed, 0 up to date (8 writes)"
+p.cfg: applied: 0 created, 2 changed, 0 removed, 0 up to date (14 writes)"
 	fa_eq "$(attrs)" "a/filter: fa1 fa2
 a/notrace: 
 a/flags: RECURSION
 a/action: count
+a/args: 0
+a/stack_depth: 16
+a/target: 
+a/pids: 
+a/comm: 
+a/sample: 1
 a/enabled: 1
 a/tag: fhook-apply
 b/filter: fb
 b/notrace: 
 b/flags: 
 b/action: count
+b/args: 0
+b/stack_depth: 16
+b/target: 
+b/pids: 
+b/comm: 
+b/sample: 1
 b/enabled: 0
 b/tag: fhook-apply"
 	fa_eq "$(cat "$ROOT/a/commit")" 1
@@ -105,7 +118,7 @@ fhook-apply: p.cfg:3: hook 'a' failed; restored as they were: a"
 	run --separate-stderr -3 fa --json p.cfg
 	fa_eq "$stderr" "fhook-apply: $ROOT/b/commit: Is a directory
 fhook-apply: p.cfg:7: hook 'b' failed; restored as they were: b, a"
-	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"status\":\"rolled-back\",\"exit\":3,\"writes\":10,\"summary\":{\"create\":0,\"update\":2,\"remove\":0,\"unchanged\":0},\"hooks\":[{\"hook\":\"a\",\"change\":\"update\",\"attributes\":[\"filter\",\"flags\",\"enabled\"]},{\"hook\":\"b\",\"change\":\"update\",\"attributes\":[\"filter\"]}],\"error\":{\"hook\":\"b\",\"path\":\"$ROOT/b/commit\",\"errno\":21,\"errno_name\":\"EISDIR\",\"message\":\"Is a directory\",\"last_error\":null},\"rolled_back\":[\"b\",\"a\"],\"left\":[]}"
+	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"status\":\"rolled-back\",\"exit\":3,\"writes\":22,\"summary\":{\"create\":0,\"update\":2,\"remove\":0,\"unchanged\":0},\"hooks\":[{\"hook\":\"a\",\"change\":\"update\",\"attributes\":[\"filter\",\"flags\",\"enabled\"]},{\"hook\":\"b\",\"change\":\"update\",\"attributes\":[\"filter\"]}],\"error\":{\"hook\":\"b\",\"path\":\"$ROOT/b/commit\",\"errno\":21,\"errno_name\":\"EISDIR\",\"message\":\"Is a directory\",\"last_error\":null},\"rolled_back\":[\"b\",\"a\"],\"left\":[]}"
 }
 
 @test "a signal stops the run between two writes and rolls back" {
@@ -195,7 +208,7 @@ fhook-apply: n.cfg:4: hook 'n' failed; restored as they were: a"
 fhook-apply: $FHOOK_APPLY_LOCK: held by fhook-apply pid $first; gave up after 1 s"
 	fa_eq "$(timeout 10 cat "$ROOT/a/commit")" 1
 	wait "$first"
-	fa_eq "$(tail -n 1 out)" "p.cfg: applied: 0 created, 1 changed, 0 removed, 0 up to date (6 writes)"
+	fa_eq "$(tail -n 1 out)" "p.cfg: applied: 0 created, 1 changed, 0 removed, 0 up to date (12 writes)"
 }
 
 @test "the lock file records the applier's pid; --lock overrides the environment" {
@@ -204,4 +217,56 @@ fhook-apply: $FHOOK_APPLY_LOCK: held by fhook-apply pid $first; gave up after 1 
 	[ -s "$BATS_TEST_TMPDIR/other.lock" ]
 	[ ! -e "$FHOOK_APPLY_LOCK" ]
 	[[ $(cat "$BATS_TEST_TMPDIR/other.lock") =~ ^[0-9]+$ ]]
+}
+
+@test "the new attributes are written before the commit" {
+	profile n.cfg <<'EOF2'
+version = 1;
+hooks = {
+  a = {
+    filter = [ "fa1" ];
+    action = [ "stack", "callers" ];
+    args = 4;
+    stack_depth = 32;
+    pids = 1;
+    comm = [ "ng*", "bash" ];
+    sample = 7;
+  };
+};
+EOF2
+	fake_hook a gen=1 filter=fa1 tag=fhook-apply staged_target=junk
+	run --separate-stderr -0 fa n.cfg
+	fa_eq "$stderr" ""
+	fa_eq "$output" "a: changed (action, args, stack_depth, pids, comm, sample, enabled)
+n.cfg: applied: 0 created, 1 changed, 0 removed, 0 up to date (12 writes)"
+	fa_eq "$(attrs | grep ^a/)" "a/filter: fa1
+a/notrace: 
+a/flags: 
+a/action: stack callers
+a/args: 4
+a/stack_depth: 32
+a/target: 
+a/pids: 1
+a/comm: bash ng*
+a/sample: 7
+a/enabled: 1
+a/tag: fhook-apply"
+	fa_eq "$(cat "$ROOT/a/commit")" 1
+}
+
+@test "a rollback restores the new staged attributes as they were" {
+	fake_hook a gen=1 filter=old action=log args=2 stack_depth=8 pids="5 6" \
+		comm=bash sample=9 enabled=1 tag=fhook-apply staged_args=5 \
+		staged_stack_depth=3 staged_target=junk staged_pids=77 \
+		staged_comm="x y" staged_sample=4
+	fake_hook b gen=1 filter=x enabled=1 tag=fhook-apply
+	rm "$ROOT/b/commit"
+	mkdir "$ROOT/b/commit"
+	before=$(attrs)
+	run --separate-stderr -3 fa p.cfg
+	fa_eq "$stderr" "fhook-apply: $ROOT/b/commit: Is a directory
+fhook-apply: p.cfg:7: hook 'b' failed; restored as they were: b, a"
+	fa_eq "$(attrs)" "$before"
+	fa_eq "$(words "$ROOT/a/target")" junk
+	fa_eq "$(words "$ROOT/a/comm")" "x y"
 }

@@ -121,3 +121,22 @@ EOF
 	fa_eq "$stderr" ""
 	fa_eq "$output" "p.cfg: valid, 1 hooks"
 }
+
+@test "--check-symbols: a redirect's filter must match exactly one function" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  one = { filter = [ "schedule" ]; flags = [ "IPMODIFY" ];
+          action = "redirect"; target = "my_schedule"; };
+  two = { filter = [ "vfs_read*" ]; notrace = [ "vfs_readv" ];
+          flags = [ "IPMODIFY" ]; action = "redirect"; target = "x"; };
+  many = { filter = [ "vfs_*" ]; flags = [ "IPMODIFY" ];
+           action = "count redirect"; target = "x"; };
+};
+EOF2
+	run --separate-stderr -1 fa --check-symbols --functions funcs p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: hook 'two': redirect needs exactly one function; the filter matches 2
+fhook-apply: p.cfg:7: hook 'many': redirect needs exactly one function; the filter matches 4
+fhook-apply: p.cfg: 2 errors, nothing applied"
+	run -0 fa --check --functions funcs p.cfg
+}

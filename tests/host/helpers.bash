@@ -9,7 +9,10 @@ bats_require_minimum_version 1.5.0
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 APPLY=$TOP/utils/fhook-apply
 FEATURES='flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT
-actions: count'
+actions: count log stack callers redirect
+predicates: pids comm sample
+limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000
+needs_save_regs:'
 
 # Every test starts in its own directory with an empty fake root, so
 # messages name profiles as "p.cfg".
@@ -32,17 +35,22 @@ fa() {
 }
 
 # fake_hook NAME [gen=N] [filter=..] [notrace=..] [flags=..] [action=..]
-#           [enabled=0|1] [tag=..] [hits=N] [missed=N]
-#           [staged_filter=..] [staged_notrace=..] [staged_flags=..]
-#           [staged_action=..]
+#           [args=N] [stack_depth=N] [target=..] [pids=..] [comm=..]
+#           [sample=N] [functions=N] [enabled=0|1] [tag=..] [hits=N]
+#           [missed=N] [staged_ATTR=..] for each staged attribute ATTR
+#           [stats=LINES]
 # A hook as the module shows it; lists space-separated, staged
 # attributes default to the live ones (action "count" when never
-# committed).
+# committed).  functions= (empty) leaves out live's functions line, as
+# a module older than 0.2.0; stats writes the stats file (no stats: none).
 fake_hook() {
 	local name=$1 d=$ROOT/$1 kv
 	local gen=1 filter='' notrace='' flags='' action=count enabled=0 tag=''
-	local hits=0 missed=0 staged_filter staged_notrace staged_flags
-	local staged_action
+	local args=0 stack_depth=16 target='' pids='' comm='' sample=1
+	local functions=0 hits=0 missed=0
+	local staged_filter staged_notrace staged_flags staged_action
+	local staged_args staged_stack_depth staged_target staged_pids
+	local staged_comm staged_sample stats
 
 	shift
 	for kv in "$@"; do
@@ -53,6 +61,12 @@ fake_hook() {
 	staged_notrace=${staged_notrace-$notrace}
 	staged_flags=${staged_flags-$flags}
 	staged_action=${staged_action-${action:-count}}
+	staged_args=${staged_args-$args}
+	staged_stack_depth=${staged_stack_depth-$stack_depth}
+	staged_target=${staged_target-$target}
+	staged_pids=${staged_pids-$pids}
+	staged_comm=${staged_comm-$comm}
+	staged_sample=${staged_sample-$sample}
 	mkdir -p "$d"
 	{
 		echo "generation: $gen"
@@ -60,11 +74,25 @@ fake_hook() {
 		echo "notrace:${notrace:+ $notrace}"
 		echo "flags:${flags:+ $flags}"
 		echo "action:${action:+ $action}"
+		echo "args: $args"
+		echo "stack_depth: $stack_depth"
+		echo "target:${target:+ $target}"
+		echo "pids:${pids:+ $pids}"
+		echo "comm:${comm:+ $comm}"
+		echo "sample: $sample"
+		[ -z "$functions" ] || echo "functions: $functions"
 	} >"$d/live"
+	[ -z "${stats+set}" ] || printf '%s' "${stats:+$stats$'\n'}" >"$d/stats"
 	fake_list "$staged_filter" >"$d/filter"
 	fake_list "$staged_notrace" >"$d/notrace"
 	echo "$staged_flags" >"$d/flags"
 	echo "$staged_action" >"$d/action"
+	echo "$staged_args" >"$d/args"
+	echo "$staged_stack_depth" >"$d/stack_depth"
+	echo "$staged_target" >"$d/target"
+	echo "$staged_pids" >"$d/pids"
+	echo "$staged_comm" >"$d/comm"
+	echo "$staged_sample" >"$d/sample"
 	echo "$enabled" >"$d/enabled"
 	echo "$tag" >"$d/tag"
 	echo "$hits" >"$d/hits"

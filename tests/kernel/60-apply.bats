@@ -31,12 +31,19 @@ EOF
 	fh_eq "$stderr" ""
 	fh_eq "$output" "a: created
 b: created
-p.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (15 writes)"
+p.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (27 writes)"
 	fh_eq "$(cat "$FH/a/live")" "generation: 1
 filter: $FN_A
 notrace:
 flags: RECURSION
-action: count"
+action: count
+args: 0
+stack_depth: 16
+target:
+pids:
+comm:
+sample: 1
+functions: 1"
 	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/a/tag")" "1 fhook-apply"
 	fh_eq "$(fh_live_value b filter) $(cat "$FH/b/enabled") $(cat "$FH/b/tag")" \
 		"$FN_B 0 fhook-apply"
@@ -89,7 +96,7 @@ EOF
 	run --separate-stderr -0 "$APPLY" p.cfg
 	fh_eq "$output" "a: changed (filter)
 b: changed (enabled)
-p.cfg: applied: 0 created, 2 changed, 0 removed, 1 up to date (6 writes)"
+p.cfg: applied: 0 created, 2 changed, 0 removed, 1 up to date (12 writes)"
 	fh_eq "$(fa_gen a) $(fa_gen b) $(fa_gen c)" "2 1 1"
 	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/b/enabled")" "1 1"
 	echo 1 >"$FH/a/reset"
@@ -129,18 +136,23 @@ fhook-apply: p.cfg:6: hook 'x' failed; restored as they were: x, b, n, a"
 	fh_eq "$(fh_hits a) $(fh_hits b)" "10 0"
 }
 
-@test "a flag the kernel refuses at commit: rolled back the same way" {
+@test "a redirect target the kernel refuses at commit: rolled back the same way" {
 	fa_hook a "$FN_A" "" 1
 	before=$(fa_state)
 	fa_profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_B" ]; enabled = false; };
-  ipm = { filter = [ "$FN_C" ]; flags = [ "IPMODIFY" ]; };
+  ipm = {
+    filter = [ "$FN_C" ];
+    flags = [ "IPMODIFY" ];
+    action = "redirect";
+    target = "fhook_no_such_target";
+  };
 };
 EOF
 	run --separate-stderr -3 "$APPLY" p.cfg
-	fh_eq "$stderr" "fhook-apply: $FH/ipm/commit: Invalid argument: IPMODIFY needs an action that modifies the IP
+	fh_eq "$stderr" "fhook-apply: $FH/ipm/commit: No such file or directory: target 'fhook_no_such_target' is not exported by a loaded module
 fhook-apply: p.cfg:4: hook 'ipm' failed; restored as they were: ipm, a"
 	fh_eq "$(fa_state)" "$before"
 	echo 1 >"$FH/a/reset"
@@ -211,7 +223,7 @@ version"
 	run --separate-stderr -0 "$APPLY" e.cfg
 	fh_eq "$output" "x: created
 y: created
-e.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (15 writes)"
+e.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (27 writes)"
 	run --separate-stderr -0 "$APPLY" --diff e.cfg
 	fh_eq "$output" ""
 	fh_eq "$(fa_live)" "$before"
@@ -314,7 +326,7 @@ EOF
 	run --separate-stderr -0 "$APPLY" p.cfg
 	fh_eq "$stderr" "fhook-apply: p.cfg:5: warning: optional hook 'o' skipped: filter glob 'fhook_renamed_fn' matches no traceable function"
 	fh_eq "$output" "a: created
-p.cfg: applied: 1 created, 0 changed, 0 removed, 0 up to date (7 writes)"
+p.cfg: applied: 1 created, 0 changed, 0 removed, 0 up to date (13 writes)"
 	[ ! -d "$FH/o" ]
 }
 
@@ -326,10 +338,42 @@ EOF
 	run -0 "$APPLY" p.cfg
 	echo 1 >"$FH/a/reset"
 	hammer "$SYS_A" 50
-	row=$(printf '%-4s  %-7s  %-10s  %-9s  %-4s  %-6s  %s' a yes 1 2 50 0 fhook-apply)
+	row=$(printf '%-4s  %-7s  %-10s  %-6s  %-9s  %-4s  %-6s  %s' a yes 1 count 2 50 0 fhook-apply)
 	run -0 "$APPLY" --status
-	fh_eq "$output" "HOOK  ENABLED  GENERATION  FUNCTIONS  HITS  MISSED  TAG
-$row"
+	fh_eq "$output" "HOOK  ENABLED  GENERATION  ACTION  FUNCTIONS  HITS  MISSED  TAG
+$row
+
+a: top functions
+  HITS  FUNCTION
+  50    $FN_A"
 	run -0 "$TOP/utils/fhook-stat"
 	fh_eq "${lines[1]}" "$row"
+	run -0 "$TOP/utils/fhook-stat" --prometheus
+	grep -qx "fhook_hook_hits_total{hook=\"a\"} 50" <<<"$output"
+	grep -qx "fhook_function_hits_total{hook=\"a\",function=\"$FN_A\"} 50" <<<"$output"
+	run -0 "$TOP/utils/fhook-stat" --json
+	python3 -c 'import json, sys
+h = json.load(sys.stdin)["hooks"][0]
+assert h["hits"] == 50 and h["functions"] == 2, h
+assert h["top_functions"] == [{"function": "'"$FN_A"'", "module": None, "hits": 50}], h' <<<"$output"
+}
+
+@test "fhook-stat --watch shows rates per second while calls are made" {
+	fa_profile p.cfg <<EOF
+version = 1;
+hooks = { a = { filter = [ "$FN_A" ]; action = [ "count", "callers" ]; }; };
+EOF
+	run -0 "$APPLY" p.cfg
+	"$TOOLS/fhook-hammer" "$SYS_A" - >/dev/null 3>&- &
+	pid=$!
+	run -0 "$TOP/utils/fhook-stat" --watch 0.5 --count 3 --json
+	kill "$pid"
+	wait "$pid" || true
+	fh_eq "${#lines[@]}" 3
+	python3 -c 'import json, sys
+frames = [json.loads(l) for l in sys.stdin]
+last = frames[-1]["hooks"][0]
+assert last["hits_per_sec"] > 0, last
+assert last["top_functions"][0]["hits_per_sec"] > 0, last
+assert last["top_callers"][0]["caller"].startswith("do_syscall_64+"), last' <<<"$output"
 }

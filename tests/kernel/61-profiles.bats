@@ -21,20 +21,23 @@ teardown() {
 
 # fa_apply_clean NAME: check, apply and re-apply profiles/NAME.cfg.
 fa_apply_clean() {
-	local p=$PROFILES/$1.cfg hooks h n
+	local p=$PROFILES/$1.cfg hooks h n off writes
 
 	hooks=$(sed -n 's/^  \([a-z0-9_]*\) = {$/\1/p' "$p")
 	n=$(echo "$hooks" | wc -l)
+	# mkdir, tag, 10 staged attributes, commit, and enabled unless false
+	off=$(grep -c 'enabled = false;' "$p" || true)
+	writes=$((14 * n - off))
 	run --separate-stderr -0 "$APPLY" --check-symbols "$p"
 	fh_eq "$stderr" ""
 	fh_eq "$output" "$p: valid, $n hooks, every glob matches a traceable function"
 	run --separate-stderr -0 "$APPLY" "$p"
 	fh_eq "$stderr" ""
-	fh_eq "${lines[-1]}" "$p: applied: $n created, 0 changed, 0 removed, 0 up to date ($((8 * n)) writes)"
+	fh_eq "${lines[-1]}" "$p: applied: $n created, 0 changed, 0 removed, 0 up to date ($writes writes)"
 	for h in $hooks; do
-		fh_eq "$h: $(cat "$FH/$h/enabled") $(cat "$FH/$h/tag") $(fa_gen "$h")" \
-			"$h: 1 fhook-apply 1"
+		fh_eq "$h: $(cat "$FH/$h/tag") $(fa_gen "$h")" "$h: fhook-apply 1"
 	done
+	fh_eq "$(cat "$FH"/*/enabled | grep -c 0)" "$off"
 	fh_eq "$(find "$FH" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$n"
 	run --separate-stderr -0 "$APPLY" --diff "$p"
 	fh_eq "$output" ""
@@ -95,11 +98,31 @@ fa_saw() {
 	fa_saw sec_exec
 }
 
-@test "all four profiles at once: one profile including them" {
+@test "latency.cfg: callers, sampled stacks, logged opens with predicates" {
+	fa_apply_clean latency
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/f" bs=4k count=1 conv=fsync status=none
+	grep -q '^[1-9][0-9]* vfs_fsync_range <- ' "$FH/lat_fsync_callers/stats"
+	cat "$PROFILES/latency.cfg" >/dev/null
+	grep -q '^[1-9][0-9]* filemap_read <- ' "$FH/lat_pagecache_callers/stats"
+	sleep 0.5
+	fa_saw lat_sleep_stacks
+	setpriv --reuid=65534 --regid=65534 --clear-groups true
+	grep -q 'hook=lat_creds_stack func=commit_creds ' \
+		/sys/kernel/tracing/instances/fhook/trace
+	grep -A3 'hook=lat_creds_stack func=commit_creds ' \
+		/sys/kernel/tracing/instances/fhook/trace | grep -q '=> .*setresuid'
+	bash -c 'cat /dev/null'
+	grep -q 'bash.*hook=lat_shell_opens func=do_sys_openat2 ' \
+		/sys/kernel/tracing/instances/fhook/trace
+	fh_eq "$(fh_hits lat_init_opens)" 0
+	fh_eq "$(cat "$FH/lat_slab_callers/enabled")" 0
+}
+
+@test "all five profiles at once: one profile including them" {
 	{
 		echo "version = 1;"
 		echo "hooks = {"
-		for p in sched vfs net security; do
+		for p in sched vfs net security latency; do
 			sed -n '/^hooks = {$/,/^};$/p' "$PROFILES/$p.cfg" |
 				sed '1d;$d' >"$p.hooks"
 			echo "  @include \"$p.hooks\""
@@ -108,7 +131,7 @@ fa_saw() {
 	} >all.cfg
 	run --separate-stderr -0 "$APPLY" all.cfg
 	fh_eq "$stderr" ""
-	fh_eq "${lines[-1]}" "all.cfg: applied: 26 created, 0 changed, 0 removed, 0 up to date (208 writes)"
+	fh_eq "${lines[-1]}" "all.cfg: applied: 33 created, 0 changed, 0 removed, 0 up to date (461 writes)"
 	run -0 "$APPLY" --diff all.cfg
 	fh_eq "$output" ""
 }

@@ -84,3 +84,36 @@ fh_live_value() {
 hammer() {
 	"$TOOLS/fhook-hammer" "$@"
 }
+
+# The test module (tests/module/fhook_test.c): functions only the suites
+# call, reached through debugfs, and the redirect target.
+FT=/sys/kernel/debug/fhook_test
+FT_TARGET=fhook_test_target
+FT_REPLACEMENT=fhook_test_replacement
+# The tracefs instance fhook.ko writes its events to.
+FHI=$TRACING/instances/fhook
+
+ft_setup_file() {
+	fh_setup_file || return 1
+	modprobe fhook_test
+	[ -d "$FT" ]
+}
+
+# ft_call NAME N [A [B]]: N calls (caller_a, caller_b: of fhook_test_target
+# from that caller; other, twin1, twin2, unexported: of that function).
+ft_call() {
+	echo "$*" >"$FT/call"
+}
+
+ft_result() {
+	cat "$FT/result"
+}
+
+# fh_records [EVENT]: the fhook instance's records of EVENT (default any).
+fh_records() {
+	grep -v '^#' "$FHI/trace" | grep -F "${1:-fhook_}" || true
+}
+
+fh_clear_trace() {
+	echo >"$FHI/trace"
+}

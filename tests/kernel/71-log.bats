@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# Actions log and stack: fhook:fhook_call and fhook:fhook_stack records in
+# the fhook tracefs instance, read by cat, trace_pipe, perf and trace-cmd,
+# with event filters and hist triggers; args and stack_depth.
+
+load helpers
+
+EV=events/fhook/fhook_call
+
+setup_file() {
+	ft_setup_file
+}
+
+setup() {
+	fh_clear_trace
+}
+
+teardown() {
+	echo 0 >"$FHI/$EV/filter"
+	echo '!hist:keys=func.sym' >"$FHI/$EV/trigger" 2>/dev/null || true
+	echo 0 >"$TRACING/events/fhook/enable"
+	fh_teardown
+}
+
+# log_hook NAME FILTER ACTION ARGS
+log_hook() {
+	mkdir "$FH/$1"
+	echo "$2" >"$FH/$1/filter"
+	echo "$3" >"$FH/$1/action"
+	echo "$4" >"$FH/$1/args"
+	echo 1 >"$FH/$1/commit"
+	echo 1 >"$FH/$1/enabled"
+}
+
+@test "the fhook instance exists with both events enabled there only" {
+	fh_eq "$(cat "$FHI/events/fhook/fhook_call/enable")" 1
+	fh_eq "$(cat "$FHI/events/fhook/fhook_stack/enable")" 1
+	fh_eq "$(cat "$TRACING/events/fhook/enable")" 0
+	run rmdir "$FHI"
+	[ "$status" -ne 0 ]
+}
+
+@test "log: one record per call with hook, function, caller and args" {
+	log_hook lg "$FT_TARGET" log 2
+	ft_call caller_a 3 5 7
+	fh_eq "$(ft_result)" 12
+	ft_call caller_b 2 11 13
+	fh_records >"$BATS_TEST_TMPDIR/r"
+	cat "$BATS_TEST_TMPDIR/r"
+	fh_eq "$(wc -l <"$BATS_TEST_TMPDIR/r")" 5
+	fh_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0x5,0x7}$' "$BATS_TEST_TMPDIR/r")" 3
+	fh_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_b+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0xb,0xd}$' "$BATS_TEST_TMPDIR/r")" 2
+	# The instance shows hook records and nothing else; the top level none.
+	fh_eq "$(grep -v '^#' "$FHI/trace" | grep -vc ' fhook_call: ')" 0
+	fh_eq "$(grep -c fhook_call "$TRACING/trace")" 0
+	fh_eq "$(fh_hits lg)" 5
+	fh_eq "$(cat "$FH/lg/missed")" 0
+}
+
+@test "log with args 0 records no argument; 6 records six" {
+	log_hook l0 "$FT_TARGET" log 0
+	ft_call caller_a 1 5 7
+	fh_records | grep -q ' hook=l0 func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+.* args={}$'
+	echo 6 >"$FH/l0/args"
+	echo 1 >"$FH/l0/commit"
+	fh_clear_trace
+	ft_call caller_b 1 5 7
+	fh_records | grep -q ' args={0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*}$'
+	fh_eq "$(fh_live_value l0 args)" 6
+}
+
+@test "trace_pipe streams the records" {
+	log_hook tp "$FT_TARGET" log 1
+	timeout 20 cat "$FHI/trace_pipe" >"$BATS_TEST_TMPDIR/pipe" 3>&- &
+	sleep 0.5
+	ft_call caller_a 4 9 0
+	for ((i = 0; i < 50; i++)); do
+		[ "$(grep -c 'hook=tp' "$BATS_TEST_TMPDIR/pipe")" -ge 4 ] && break
+		sleep 0.2
+	done
+	kill %1 2>/dev/null || true
+	wait || true
+	fh_eq "$(grep -c ' fhook_call: hook=tp func=fhook_test_target .* args={0x9}$' "$BATS_TEST_TMPDIR/pipe")" 4
+}
+
+@test "an event filter on hook selects one hook's records" {
+	log_hook x "$FT_TARGET" log 0
+	log_hook y "$FT_TARGET" log 0
+	echo 'hook == "x"' >"$FHI/$EV/filter"
+	ft_call caller_a 4
+	fh_eq "$(fh_records | grep -c 'hook=x ')" 4
+	fh_eq "$(fh_records | grep -c 'hook=y ')" 0
+	fh_eq "$(fh_hits y)" 4
+	echo 0 >"$FHI/$EV/filter"
+	ft_call caller_a 1
+	fh_eq "$(fh_records | grep -c 'hook=y ')" 1
+}
+
+@test "a hist trigger on fhook_call counts per function" {
+	log_hook h "$FT_TARGET fhook_test_twin1" log 0
+	echo 'hist:keys=func.sym' >"$FHI/$EV/trigger"
+	ft_call caller_a 6
+	ft_call twin1 4
+	cat "$FHI/$EV/hist"
+	grep -Eq '\{ func: \[[0-9a-f]+\] fhook_test_target +(\[fhook_test\] *)?\} hitcount: +6$' "$FHI/$EV/hist"
+	grep -Eq '\{ func: \[[0-9a-f]+\] fhook_test_twin1 +(\[fhook_test\] *)?\} hitcount: +4$' "$FHI/$EV/hist"
+	echo '!hist:keys=func.sym' >"$FHI/$EV/trigger"
+}
+
+@test "perf record -e fhook:fhook_call sees each call" {
+	log_hook pf "$FT_TARGET" log 2
+	perf record -q -e fhook:fhook_call -o "$BATS_TEST_TMPDIR/perf.data" \
+		-- sh -c "echo 'caller_a 7 1 2' >$FT/call"
+	perf script -i "$BATS_TEST_TMPDIR/perf.data" >"$BATS_TEST_TMPDIR/out"
+	cat "$BATS_TEST_TMPDIR/out"
+	fh_eq "$(grep -c 'fhook:fhook_call: .*hook=pf' "$BATS_TEST_TMPDIR/out")" 7
+	# The instance got them too.
+	fh_eq "$(fh_records | grep -c 'hook=pf ')" 7
+}
+
+@test "trace-cmd record -e fhook sees each call" {
+	log_hook tc "$FT_TARGET" log 2
+	trace-cmd record -q -e fhook:fhook_call -o "$BATS_TEST_TMPDIR/t.dat" \
+		sh -c "echo 'caller_b 5 3 4' >$FT/call" >/dev/null
+	trace-cmd report -i "$BATS_TEST_TMPDIR/t.dat" >"$BATS_TEST_TMPDIR/out"
+	cat "$BATS_TEST_TMPDIR/out"
+	fh_eq "$(grep -c 'fhook_call: .*hook=tc' "$BATS_TEST_TMPDIR/out")" 5
+}
+
+@test "stack: the caller chain, at most stack_depth frames" {
+	mkdir "$FH/st"
+	echo "$FT_TARGET" >"$FH/st/filter"
+	echo stack >"$FH/st/action"
+	echo 3 >"$FH/st/stack_depth"
+	echo 1 >"$FH/st/args"
+	echo 1 >"$FH/st/commit"
+	echo 1 >"$FH/st/enabled"
+	ft_call caller_a 2 8 1
+	grep -v '^#' "$FHI/trace" >"$BATS_TEST_TMPDIR/r"
+	cat "$BATS_TEST_TMPDIR/r"
+	fh_eq "$(grep -c ' fhook_stack: hook=st func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+.* args={0x8} stack=' "$BATS_TEST_TMPDIR/r")" 2
+	fh_eq "$(grep -c '^ *=> ' "$BATS_TEST_TMPDIR/r")" 6
+	fh_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\]$' "$BATS_TEST_TMPDIR/r")" 2
+	fh_eq "$(grep -c '^ *=> fhook_test_call_write+' "$BATS_TEST_TMPDIR/r")" 2
+	fh_eq "$(grep -c ' fhook_call: ' "$BATS_TEST_TMPDIR/r")" 0
+	echo 64 >"$FH/st/stack_depth"
+	echo "log stack" >"$FH/st/action"
+	echo 1 >"$FH/st/commit"
+	fh_clear_trace
+	ft_call caller_b 1 8 1
+	grep -v '^#' "$FHI/trace" >"$BATS_TEST_TMPDIR/r"
+	cat "$BATS_TEST_TMPDIR/r"
+	fh_eq "$(grep -c ' fhook_call: hook=st func=fhook_test_target .*caller=fhook_test_caller_b+' "$BATS_TEST_TMPDIR/r")" 1
+	grep -q '^ *=> fhook_test_caller_b+' "$BATS_TEST_TMPDIR/r"
+	grep -q '^ *=> vfs_write+' "$BATS_TEST_TMPDIR/r"
+	grep -q '^ *=> do_syscall_64+' "$BATS_TEST_TMPDIR/r"
+	n=$(grep -c '^ *=> ' "$BATS_TEST_TMPDIR/r")
+	[ "$n" -gt 5 ] && [ "$n" -le 64 ]
+}
+
+@test "args and stack_depth: values and errors" {
+	mkdir "$FH/e"
+	fh_eq "$(cat "$FH/e/args")" 0
+	fh_eq "$(cat "$FH/e/stack_depth")" 16
+	fh_expect_fail e args x EINVAL "args: not a number"
+	fh_expect_fail e args 7 EINVAL "args: at most 6"
+	fh_expect_fail e args -1 EINVAL "args: not a number"
+	fh_expect_fail e stack_depth x EINVAL "stack_depth: not a number"
+	fh_expect_fail e stack_depth 0 EINVAL "stack_depth: must be 1 to 64"
+	fh_expect_fail e stack_depth 65 EINVAL "stack_depth: must be 1 to 64"
+	fh_eq "$(cat "$FH/e/args")" 0
+	fh_eq "$(cat "$FH/e/stack_depth")" 16
+	echo "$FT_TARGET" >"$FH/e/filter"
+	echo 2 >"$FH/e/args"
+	fh_expect_fail e commit 1 EINVAL "args needs action log or stack"
+	echo callers >"$FH/e/action"
+	fh_expect_fail e commit 1 EINVAL "args needs action log or stack"
+	fh_eq "$(fh_live_value e generation)" 0
+	echo stack >"$FH/e/action"
+	echo 1 >"$FH/e/commit"
+	fh_eq "$(fh_live_value e args)" 2
+}

@@ -27,72 +27,54 @@ const char *fhook_print_stack(struct trace_seq *p, const unsigned long *stack,
 #endif
 
 TRACE_EVENT(fhook_call,
-
-	TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
-		 const unsigned long *args, unsigned int nr_args),
-
-	TP_ARGS(hook, func, caller, args, nr_args),
-
-	TP_STRUCT__entry(
-		__string(hook, hook)
-		__field(unsigned long, func)
-		__field(unsigned long, caller)
-		__field(unsigned int, nr_args)
-		__dynamic_array(unsigned long, args, nr_args)
-	),
-
-	TP_fast_assign(
-		strcpy(__get_str(hook), hook);
-		__entry->func = func;
-		__entry->caller = caller;
-		__entry->nr_args = nr_args;
-		memcpy(__get_dynamic_array(args), args,
-		       nr_args * sizeof(unsigned long));
-	),
-
-	TP_printk("hook=%s func=%ps caller=%pS args=%s", __get_str(hook),
-		  (void *)__entry->func, (void *)__entry->caller,
-		  __print_array(__get_dynamic_array(args),
-				__entry->nr_args, FHOOK_TRACE_ULONG))
+	    TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
+		     const unsigned long *args, unsigned int nr_args),
+	    TP_ARGS(hook, func, caller, args, nr_args),
+	    TP_STRUCT__entry(__string(hook, hook)
+			     __field(unsigned long, func)
+			     __field(unsigned long, caller)
+			     __field(unsigned int, nr_args)
+			     __dynamic_array(unsigned long, args, nr_args)),
+	    TP_fast_assign(strcpy(__get_str(hook), hook);
+			   __entry->func = func;
+			   __entry->caller = caller;
+			   __entry->nr_args = nr_args;
+			   memcpy(__get_dynamic_array(args), args,
+				  nr_args * sizeof(unsigned long))),
+	    TP_printk("hook=%s func=%ps caller=%pS args=%s", __get_str(hook),
+		      (void *)__entry->func, (void *)__entry->caller,
+		      __print_array(__get_dynamic_array(args),
+				    __entry->nr_args, FHOOK_TRACE_ULONG))
 );
 
 TRACE_EVENT(fhook_stack,
-
-	TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
-		 const unsigned long *args, unsigned int nr_args,
-		 const unsigned long *stack, unsigned int nr_stack),
-
-	TP_ARGS(hook, func, caller, args, nr_args, stack, nr_stack),
-
-	TP_STRUCT__entry(
-		__string(hook, hook)
-		__field(unsigned long, func)
-		__field(unsigned long, caller)
-		__field(unsigned int, nr_args)
-		__field(unsigned int, nr_stack)
-		__dynamic_array(unsigned long, args, nr_args)
-		__dynamic_array(unsigned long, stack, nr_stack)
-	),
-
-	TP_fast_assign(
-		strcpy(__get_str(hook), hook);
-		__entry->func = func;
-		__entry->caller = caller;
-		__entry->nr_args = nr_args;
-		memcpy(__get_dynamic_array(args), args,
-		       nr_args * sizeof(unsigned long));
-		__entry->nr_stack = nr_stack;
-		memcpy(__get_dynamic_array(stack), stack,
-		       nr_stack * sizeof(unsigned long));
-	),
-
-	TP_printk("hook=%s func=%ps caller=%pS args=%s stack=%s",
-		  __get_str(hook), (void *)__entry->func,
-		  (void *)__entry->caller,
-		  __print_array(__get_dynamic_array(args),
-				__entry->nr_args, FHOOK_TRACE_ULONG),
-		  fhook_print_stack(p, __get_dynamic_array(stack),
-				    __entry->nr_stack))
+	    TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
+		     const unsigned long *args, unsigned int nr_args,
+		     const unsigned long *stack, unsigned int nr_stack),
+	    TP_ARGS(hook, func, caller, args, nr_args, stack, nr_stack),
+	    TP_STRUCT__entry(__string(hook, hook)
+			     __field(unsigned long, func)
+			     __field(unsigned long, caller)
+			     __field(unsigned int, nr_args)
+			     __field(unsigned int, nr_stack)
+			     __dynamic_array(unsigned long, args, nr_args)
+			     __dynamic_array(unsigned long, stack, nr_stack)),
+	    TP_fast_assign(strcpy(__get_str(hook), hook);
+			   __entry->func = func;
+			   __entry->caller = caller;
+			   __entry->nr_args = nr_args;
+			   __entry->nr_stack = nr_stack;
+			   memcpy(__get_dynamic_array(args), args,
+				  nr_args * sizeof(unsigned long));
+			   memcpy(__get_dynamic_array(stack), stack,
+				  nr_stack * sizeof(unsigned long))),
+	    TP_printk("hook=%s func=%ps caller=%pS args=%s stack=%s",
+		      __get_str(hook), (void *)__entry->func,
+		      (void *)__entry->caller,
+		      __print_array(__get_dynamic_array(args),
+				    __entry->nr_args, FHOOK_TRACE_ULONG),
+		      fhook_print_stack(p, __get_dynamic_array(stack),
+					__entry->nr_stack))
 );
 
 #endif /* _FHOOK_TRACE_H */

@@ -142,6 +142,7 @@ static int fhook_funcs_counters(struct fhook_funcs *f)
 static int fhook_ops_ips(struct ftrace_ops *ops, struct fhook_funcs *f)
 {
 	struct ftrace_ops_hash *oh = ops->func_hash;
+	struct ftrace_hash *filter, *notrace_hash;
 	unsigned long *excluded;
 	unsigned int nr_excluded;
 	int ret;
@@ -149,13 +150,14 @@ static int fhook_ops_ips(struct ftrace_ops *ops, struct fhook_funcs *f)
 	if (!oh)
 		return 0;
 	mutex_lock(&oh->regex_lock);
-	ret = fhook_hash_ips((void *)rcu_dereference_protected(oh->filter_hash,
-				lockdep_is_held(&oh->regex_lock)),
-			     &f->ips, &f->nr);
+	filter = rcu_dereference_protected(oh->filter_hash,
+					   lockdep_is_held(&oh->regex_lock));
+	notrace_hash = rcu_dereference_protected(oh->notrace_hash,
+						 lockdep_is_held(&oh->regex_lock));
+	ret = fhook_hash_ips((void *)filter, &f->ips, &f->nr);
 	if (!ret)
-		ret = fhook_hash_ips((void *)rcu_dereference_protected(oh->notrace_hash,
-				lockdep_is_held(&oh->regex_lock)),
-				     &excluded, &nr_excluded);
+		ret = fhook_hash_ips((void *)notrace_hash, &excluded,
+				     &nr_excluded);
 	mutex_unlock(&oh->regex_lock);
 	if (ret)
 		return ret;

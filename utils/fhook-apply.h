@@ -316,6 +316,21 @@ void outcome_free(struct outcome *out);
 /* export.c */
 void export_profile(FILE *f, const struct kstate *ks);
 
+/* json.c: --json output, one document a line */
+struct json {
+	FILE *f;
+	bool comma;
+};
+
+void j_open(struct json *j, const char *key, char c);
+void j_close(struct json *j, char c);
+void j_str(struct json *j, const char *key, const char *val);
+void j_num(struct json *j, const char *key, unsigned long long val);
+void j_real(struct json *j, const char *key, double val);
+void j_bool(struct json *j, const char *key, bool val);
+void j_strv(struct json *j, const char *key, const struct strv *sv);
+void j_end(struct json *j);
+
 /* output.c */
 void print_plan(FILE *f, const struct plan *pl, const char *profile, bool json);
 void print_diff(FILE *f, const struct plan *pl, const struct profile *p,

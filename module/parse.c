@@ -130,17 +130,12 @@ static int glob_check(const char *tok, size_t n, struct glob_list *gl)
 	return 0;
 }
 
-static int glob_add(const char *tok, size_t n, void *arg)
+/* Keep a checked glob, the @max-th at most. */
+static int glob_push(struct glob_list *gl, const char *tok, size_t n,
+		     unsigned int max)
 {
-	struct glob_list *gl = arg;
-	int ret;
-
-	ret = glob_check(tok, n, gl);
-	if (ret)
-		return ret;
-	if (gl->nr == FHOOK_GLOBS_MAX) {
-		snprintf(gl->err, gl->errlen, "more than %d globs",
-			 FHOOK_GLOBS_MAX);
+	if (gl->nr == max) {
+		snprintf(gl->err, gl->errlen, "more than %u globs", max);
 		return -EINVAL;
 	}
 	gl->tok[gl->nr] = kstrndup(tok, n, GFP_KERNEL);
@@ -150,6 +145,15 @@ static int glob_add(const char *tok, size_t n, void *arg)
 	}
 	gl->nr++;
 	return 0;
+}
+
+static int glob_add(const char *tok, size_t n, void *arg)
+{
+	struct glob_list *gl = arg;
+	int ret;
+
+	ret = glob_check(tok, n, gl);
+	return ret ? ret : glob_push(gl, tok, n, FHOOK_GLOBS_MAX);
 }
 
 static int glob_cmp(const void *a, const void *b)
@@ -533,18 +537,7 @@ static int comm_add(const char *tok, size_t n, void *arg)
 			return -EINVAL;
 		}
 	}
-	if (gl->nr == FHOOK_COMM_MAX) {
-		snprintf(gl->err, gl->errlen, "more than %d globs",
-			 FHOOK_COMM_MAX);
-		return -EINVAL;
-	}
-	gl->tok[gl->nr] = kstrndup(tok, n, GFP_KERNEL);
-	if (!gl->tok[gl->nr]) {
-		snprintf(gl->err, gl->errlen, "out of memory");
-		return -ENOMEM;
-	}
-	gl->nr++;
-	return 0;
+	return glob_push(gl, tok, n, FHOOK_COMM_MAX);
 }
 
 int fhook_parse_globs(const char *buf, size_t len, char **out,

@@ -9,11 +9,14 @@ setup() {
 	DEST=$BATS_TEST_TMPDIR/dest
 }
 
-@test "tools, man pages, profiles, the enabled unit and the DKMS tree" {
+@test "tools, trace plugin, man pages, profiles, the enabled unit and the DKMS tree" {
 	run -0 make -s -C "$TOP/utils" install DESTDIR="$DEST" PREFIX=/usr/local
 	run -0 env DESTDIR="$DEST" PREFIX=/usr/local "$TOP/dist/install"
 	[ -x "$DEST/usr/local/sbin/fhook-apply" ]
 	fa_eq "$(readlink "$DEST/usr/local/sbin/fhook-stat")" fhook-apply
+	# The libtraceevent plugin goes where trace-cmd looks, whatever PREFIX.
+	cmp "$TOP/utils/plugin_fhook.so" \
+		"$DEST$(pkg-config --variable=libdir libtraceevent)/traceevent/plugins/plugin_fhook.so"
 	for f in man5/fhook.cfg.5 man8/fhook-apply.8 man8/fhook-stat.8; do
 		cmp "$TOP/man/${f#*/}" "$DEST/usr/local/share/man/$f"
 	done

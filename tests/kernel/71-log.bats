@@ -6,6 +6,8 @@
 load helpers
 
 EV=events/fhook/fhook_call
+# plugin_fhook.so as built (make tools), not installed in the guest.
+UTILS=$(cd "$BATS_TEST_DIRNAME/../../utils" && pwd)
 
 setup_file() {
 	ft_setup_file
@@ -156,6 +158,57 @@ log_hook() {
 	grep -q '^ *=> do_syscall_64+' "$BATS_TEST_TMPDIR/r"
 	n=$(grep -c '^ *=> ' "$BATS_TEST_TMPDIR/r")
 	[ "$n" -gt 5 ] && [ "$n" -le 64 ]
+}
+
+# stack_hook NAME ACTION DEPTH: a hook on fhook_test_target recording
+# 1 argument and DEPTH frames.
+stack_hook() {
+	mkdir "$FH/$1"
+	echo "$FT_TARGET" >"$FH/$1/filter"
+	echo "$2" >"$FH/$1/action"
+	echo "$3" >"$FH/$1/stack_depth"
+	echo 1 >"$FH/$1/args"
+	echo 1 >"$FH/$1/commit"
+	echo 1 >"$FH/$1/enabled"
+}
+
+# check_report FILE HOOK N: N fhook_call and N fhook_stack records of HOOK
+# from caller_a, parsed, each with its 4 symbolic frames. (libtraceevent
+# prints a one-element args array as args=8, the kernel as args={0x8}.)
+check_report() {
+	cat "$1"
+	fh_eq "$(grep -c 'FAILED TO PARSE' "$1")" 0
+	fh_eq "$(grep -c "fhook_call: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8$" "$1")" "$3"
+	fh_eq "$(grep -c "fhook_stack: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8 stack=$" "$1")" "$3"
+	fh_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*$' "$1")" "$3"
+	fh_eq "$(grep -c '^ *=> fhook_test_call_write+0x[0-9a-f]*$' "$1")" "$3"
+	fh_eq "$(grep -c '^ *=> ' "$1")" $((4 * $3))
+}
+
+@test "trace-cmd report prints fhook_stack's frames with plugin_fhook.so" {
+	[ -f "$UTILS/plugin_fhook.so" ]
+	stack_hook tcs "log stack" 4
+	trace-cmd record -q -e fhook -o "$BATS_TEST_TMPDIR/t.dat" \
+		sh -c "echo 'caller_a 3 8 1' >$FT/call" >/dev/null
+	TRACEEVENT_PLUGIN_DIR=$UTILS trace-cmd report -i "$BATS_TEST_TMPDIR/t.dat" \
+		>"$BATS_TEST_TMPDIR/out"
+	check_report "$BATS_TEST_TMPDIR/out" tcs 3
+	# It is the plugin that parses fhook_stack: without plugins (-N), not.
+	trace-cmd report -N -i "$BATS_TEST_TMPDIR/t.dat" >"$BATS_TEST_TMPDIR/raw"
+	fh_eq "$(grep -c 'fhook_stack: .*FAILED TO PARSE' "$BATS_TEST_TMPDIR/raw")" 3
+	fh_eq "$(grep -c 'fhook_call: .*hook=tcs ' "$BATS_TEST_TMPDIR/raw")" 3
+}
+
+@test "perf script prints fhook_stack's frames with plugin_fhook.so" {
+	[ -f "$UTILS/plugin_fhook.so" ]
+	stack_hook pfs "log stack" 4
+	perf record -q -e 'fhook:*' -o "$BATS_TEST_TMPDIR/perf.data" \
+		-- sh -c "echo 'caller_a 2 8 1' >$FT/call"
+	TRACEEVENT_PLUGIN_DIR=$UTILS perf script -i "$BATS_TEST_TMPDIR/perf.data" \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	cat "$BATS_TEST_TMPDIR/err"
+	fh_eq "$(grep -c 'fhook_print_stack not defined' "$BATS_TEST_TMPDIR/err")" 0
+	check_report "$BATS_TEST_TMPDIR/out" pfs 2
 }
 
 @test "args and stack_depth: values and errors" {

@@ -80,6 +80,25 @@ check_callers() {
 	! grep -q return_to_handler "$FH/c/stats"
 }
 
+@test "callers and log see through function_graph's trampoline after a tail call" {
+	# fhook_test_tail ends in "jmp fhook_test_target": the target inherits
+	# the tail function's return address, which the graph tracer replaced
+	# with return_to_handler. parent_ip is that trampoline; fhook unwinds.
+	callers_hook c "callers log"
+	echo "fhook_test_tail fhook_test_repeat" >"$TRACING/set_ftrace_filter"
+	echo fhook_test_tail >"$TRACING/set_graph_function"
+	echo function_graph >"$TRACING/current_tracer"
+	ft_call tail 25 1 1
+	fh_eq "$(grep -c 'fhook_test_tail \[fhook_test\]()' "$TRACING/trace")" 25
+	echo nop >"$TRACING/current_tracer"
+	cat "$FH/c/stats"
+	mapfile -t lines <"$FH/c/stats"
+	fh_eq "${#lines[@]}" 1
+	[[ ${lines[0]} =~ ^25\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_repeat$CALLER_RE ]]
+	fh_eq "$(grep -c 'hook=c func=fhook_test_target \[fhook_test\] caller=fhook_test_repeat+' "$FHI/trace")" 25
+	! grep -q return_to_handler "$FHI/trace"
+}
+
 @test "stack sees through function_graph's return trampoline" {
 	mkdir "$FH/s"
 	echo "$FT_TARGET" >"$FH/s/filter"

@@ -180,3 +180,28 @@ redirect_hook() {
 	ft_call caller_a 1 6 7
 	fh_eq "$(ft_result)" 13
 }
+
+@test "an enabled redirect re-commits in place; a flags change needs it disabled" {
+	redirect_hook r
+	echo 1 >"$FH/r/enabled"
+	# Same function, same flags: the ops stays, only the config switches.
+	echo "redirect" >"$FH/r/action"
+	echo 1 >"$FH/r/commit"
+	fh_eq "$(fh_live_value r generation) $(fh_live_value r action)" "2 redirect"
+	ft_call caller_a 1 6 7
+	fh_eq "$(ft_result)" 1042
+	# Other flags would need a second IPMODIFY ops on the function.
+	echo "IPMODIFY SAVE_REGS" >"$FH/r/flags"
+	run fh_put "$FH/r/commit" 1
+	fh_eq "$output" EBUSY
+	[[ $(cat "$FH/r/last_error") =~ ^"disable the hook to change the flags of its redirect of 'fhook_test_target"( \[fhook_test\])?"'"$ ]]
+	fh_eq "$(fh_live_value r generation) $(fh_live_value r flags)" "2 IPMODIFY"
+	ft_call caller_a 1 6 7
+	fh_eq "$(ft_result)" 1042
+	echo 0 >"$FH/r/enabled"
+	echo 1 >"$FH/r/commit"
+	echo 1 >"$FH/r/enabled"
+	fh_eq "$(fh_live_value r flags)" "SAVE_REGS IPMODIFY"
+	ft_call caller_a 1 6 7
+	fh_eq "$(ft_result)" 1042
+}

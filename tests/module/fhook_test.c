@@ -6,8 +6,8 @@
  *
  *   echo "NAME N [A [B]]" > /sys/kernel/debug/fhook_test/call
  *	make N calls: NAME caller_a or caller_b calls fhook_test_target(A, B)
- *	N times from that caller; other, twin1, twin2 and unexported call
- *	that function N times.
+ *	N times from that caller; other, twin1, twin2, tail and unexported
+ *	call that function N times (tail then calls fhook_test_target).
  *   cat /sys/kernel/debug/fhook_test/result
  *	the return value of the last call.
  *   echo 1 > /sys/kernel/debug/fhook_test/ipmodify
@@ -95,7 +95,18 @@ static noinline __noipa long fhook_test_caller_b(unsigned long n, long a,
 	return ret;
 }
 
-/* The caller of other, twin1, twin2 and unexported. */
+/*
+ * Calls fhook_test_target as its last act: a sibling call (jmp), so the
+ * target returns straight into this function's caller.  When the
+ * function-graph tracer hooks this function, the return address the target
+ * inherits is the tracer's return trampoline, and parent_ip is wrong.
+ */
+static noinline __noipa long fhook_test_tail(long a, long b)
+{
+	return fhook_test_target(a, b);
+}
+
+/* The caller of other, twin1, twin2, tail and unexported. */
 static noinline __noipa long fhook_test_repeat(long (*fn)(long, long),
 					       unsigned long n, long a, long b)
 {
@@ -122,6 +133,7 @@ static const struct fhook_test_call fhook_test_calls[] = {
 	{ "twin1", NULL, fhook_test_twin1 },
 	{ "twin2", NULL, fhook_test_twin2 },
 	{ "unexported", NULL, fhook_test_unexported },
+	{ "tail", NULL, fhook_test_tail },
 };
 
 static long fhook_test_result;

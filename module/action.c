@@ -121,7 +121,7 @@ static unsigned int fhook_read_args(const struct fhook_call *call,
 	return n;
 }
 
-static void fhook_act_count(struct fhook_call *call)
+static __always_inline void fhook_act_count(struct fhook_call *call)
 {
 	struct fhook_funcs *f = call->live->funcs;
 	int idx = fhook_funcs_index(f, call->ip);
@@ -177,17 +177,40 @@ static void fhook_act_redirect(struct fhook_call *call)
 }
 
 const struct fhook_action fhook_actions[FHOOK_NR_ACTIONS] = {
-	[FHOOK_ACT_COUNT]	= { .name = "count", .handler = fhook_act_count },
-	[FHOOK_ACT_LOG]		= { .name = "log", .handler = fhook_act_log,
-				    .needs_rcu = true, .records = true },
-	[FHOOK_ACT_STACK]	= { .name = "stack", .handler = fhook_act_stack,
-				    .needs_rcu = true, .records = true },
-	[FHOOK_ACT_CALLERS]	= { .name = "callers",
-				    .handler = fhook_act_callers },
-	[FHOOK_ACT_REDIRECT]	= { .name = "redirect",
-				    .handler = fhook_act_redirect,
-				    .modifies_ip = true },
+	[FHOOK_ACT_COUNT]	= { .name = "count" },
+	[FHOOK_ACT_LOG]		= { .name = "log", .needs_rcu = true,
+				    .records = true },
+	[FHOOK_ACT_STACK]	= { .name = "stack", .needs_rcu = true,
+				    .records = true },
+	[FHOOK_ACT_CALLERS]	= { .name = "callers" },
+	[FHOOK_ACT_REDIRECT]	= { .name = "redirect", .modifies_ip = true },
 };
+
+/*
+ * Direct calls, not a table of function pointers: on kernels built with
+ * retpolines every indirect call is a thunk, on every hooked call.
+ */
+static __always_inline void fhook_run_action(unsigned int action,
+					     struct fhook_call *call)
+{
+	switch (action) {
+	case FHOOK_ACT_COUNT:
+		fhook_act_count(call);
+		break;
+	case FHOOK_ACT_LOG:
+		fhook_act_log(call);
+		break;
+	case FHOOK_ACT_STACK:
+		fhook_act_stack(call);
+		break;
+	case FHOOK_ACT_CALLERS:
+		fhook_act_callers(call);
+		break;
+	case FHOOK_ACT_REDIRECT:
+		fhook_act_redirect(call);
+		break;
+	}
+}
 
 static bool fhook_pid_match(const struct fhook_config *cfg, u32 tgid)
 {
@@ -220,7 +243,7 @@ static bool fhook_comm_match(const char *globs)
 }
 
 /* The predicates: may this call reach the actions at all? */
-static bool fhook_call_passes(const struct fhook_config *cfg)
+static __always_inline bool fhook_call_passes(const struct fhook_config *cfg)
 {
 	if (cfg->nr_pids && !fhook_pid_match(cfg, current->tgid))
 		return false;
@@ -228,8 +251,8 @@ static bool fhook_call_passes(const struct fhook_config *cfg)
 }
 
 /* Sampling: the Nth, 2Nth, ... passing call on this CPU is recorded. */
-static bool fhook_call_sampled(const struct fhook_config *cfg,
-			       struct fhook_cpu *pc)
+static __always_inline bool fhook_call_sampled(const struct fhook_config *cfg,
+					       struct fhook_cpu *pc)
 {
 	u64 seq;
 
@@ -239,7 +262,7 @@ static bool fhook_call_sampled(const struct fhook_config *cfg,
 	return do_div(seq, cfg->sample) == 0;
 }
 
-static void fhook_run_actions(struct fhook_call *call)
+static __always_inline void fhook_run_actions(struct fhook_call *call)
 {
 	const struct fhook_config *cfg = &call->live->cfg;
 	bool rcu_ok = !call->live->needs_rcu || rcu_is_watching();
@@ -256,7 +279,7 @@ static void fhook_run_actions(struct fhook_call *call)
 			skipped = true;
 			continue;
 		}
-		fhook_actions[i].handler(call);
+		fhook_run_action(i, call);
 	}
 	if (skipped)
 		local64_inc(&call->pc->missed);

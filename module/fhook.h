@@ -12,6 +12,7 @@
 
 #include <linux/configfs.h>
 #include <linux/ftrace.h>
+#include <linux/hash.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -64,12 +65,12 @@ struct fhook_call {
 
 /*
  * An action is what a hook does on each call of a hooked function.  Adding
- * one is an entry in fhook_actions[] (action.c) and its handler.  The
- * order of the table is the order of features, of reads and of execution.
+ * one is an entry in fhook_actions[] (action.c), its handler and its case
+ * in fhook_run_action().  The order of the table is the order of
+ * features, of reads and of execution.
  */
 struct fhook_action {
 	const char *name;
-	void (*handler)(struct fhook_call *call);
 	bool modifies_ip;	/* needs IPMODIFY; IPMODIFY needs one of these */
 	bool needs_rcu;		/* skipped (missed) where RCU is not watching */
 	bool records;		/* writes trace records: subject to sample */
@@ -278,7 +279,6 @@ struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
 void fhook_funcs_free(struct fhook_funcs *f);
 bool fhook_funcs_equal(const struct fhook_funcs *a,
 		       const struct fhook_funcs *b);
-int fhook_funcs_index(const struct fhook_funcs *f, unsigned long ip);
 u64 fhook_funcs_read(const struct fhook_funcs *f, unsigned int idx);
 void fhook_funcs_carry(struct fhook_funcs *to, const struct fhook_funcs *from);
 void fhook_funcs_reset(struct fhook_funcs *f);
@@ -290,6 +290,32 @@ void fhook_callers_carry(struct fhook_callers *to,
 			 const struct fhook_callers *from,
 			 const struct fhook_funcs *funcs);
 void fhook_callers_reset(struct fhook_callers *c);
+
+static inline u32 fhook_funcs_hash(unsigned long ip, unsigned int bits)
+{
+	return hash_long(ip, bits);
+}
+
+/*
+ * The index of function @ip in @f, or -1.  Called from the callback (any
+ * context, no locks) on every call of a count hook: inline.
+ */
+static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
+					     unsigned long ip)
+{
+	unsigned int mask = (1U << f->bits) - 1, probes;
+	u32 h = fhook_funcs_hash(ip, f->bits), slot;
+
+	for (probes = 0; probes <= mask; probes++) {
+		slot = f->table[h];
+		if (!slot)
+			return -1;
+		if (f->ips[slot - 1] == ip)
+			return slot - 1;
+		h = (h + 1) & mask;
+	}
+	return -1;
+}
 
 /* render.c: text of the binary attributes, and read snapshots */
 ssize_t fhook_render_functions(const struct fhook_live *live, char **out);

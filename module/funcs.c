@@ -105,11 +105,6 @@ static unsigned int fhook_ips_subtract(unsigned long *a, unsigned int na,
 	return n;
 }
 
-static u32 fhook_slot_hash(unsigned long ip, unsigned int bits)
-{
-	return hash_long(ip, bits);
-}
-
 static int fhook_funcs_index_build(struct fhook_funcs *f)
 {
 	unsigned int i, mask;
@@ -121,7 +116,7 @@ static int fhook_funcs_index_build(struct fhook_funcs *f)
 		return -ENOMEM;
 	mask = (1U << f->bits) - 1;
 	for (i = 0; i < f->nr; i++) {
-		h = fhook_slot_hash(f->ips[i], f->bits);
+		h = fhook_funcs_hash(f->ips[i], f->bits);
 		while (f->table[h])
 			h = (h + 1) & mask;
 		f->table[h] = i + 1;
@@ -212,23 +207,6 @@ bool fhook_funcs_equal(const struct fhook_funcs *a,
 {
 	return a->nr == b->nr &&
 	       !memcmp(a->ips, b->ips, a->nr * sizeof(*a->ips));
-}
-
-/* Called from the callback: any context, no locks. */
-int notrace fhook_funcs_index(const struct fhook_funcs *f, unsigned long ip)
-{
-	unsigned int mask = (1U << f->bits) - 1, probes;
-	u32 h = fhook_slot_hash(ip, f->bits), slot;
-
-	for (probes = 0; probes <= mask; probes++) {
-		slot = f->table[h];
-		if (!slot)
-			return -1;
-		if (f->ips[slot - 1] == ip)
-			return slot - 1;
-		h = (h + 1) & mask;
-	}
-	return -1;
 }
 
 /* Raw total of one function: carry plus every CPU's counter. */

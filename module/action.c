@@ -271,7 +271,9 @@ static __always_inline void fhook_run_actions(struct fhook_call *call)
 	unsigned int i;
 
 	local64_inc(&call->pc->hits);
-	call->record = fhook_call_sampled(cfg, call->pc);
+	/* Only a hook that writes records pays for sampling. */
+	call->record = call->live->records &&
+		       fhook_call_sampled(cfg, call->pc);
 	for (i = 0; actions; i++, actions >>= 1) {
 		if (!(actions & 1))
 			continue;

@@ -533,8 +533,7 @@ static size_t fhook_emit_list(char *buf, size_t size, const char *key,
 	return fhook_emit_words(buf, size, key, tmp);
 }
 
-static size_t fhook_render_numbers(const struct fhook_live *live,
-				   const struct fhook_config *cfg,
+static size_t fhook_render_numbers(const struct fhook_config *cfg,
 				   char *buf, size_t size)
 {
 	size_t len;
@@ -577,7 +576,7 @@ static ssize_t fhook_render_live(struct fhook *hook, char **out)
 	n = live ? fhook_format_actions(cfg->actions, tmp, half) : 0;
 	tmp[n] = '\0';
 	len += fhook_emit_words(buf + len, half - len, "action", tmp);
-	len += fhook_render_numbers(live, cfg, buf + len, half - len);
+	len += fhook_render_numbers(cfg, buf + len, half - len);
 	len += fhook_emit_list(buf + len, half - len, "comm", cfg->comm,
 			       tmp, half);
 	len += scnprintf(buf + len, half - len, "sample: %u\nfunctions: %u\n",

@@ -163,6 +163,7 @@ struct fhook_live {
 	struct fhook_config cfg;
 	u64 generation;
 	bool needs_rcu;		/* some action needs RCU and RCU flag unset */
+	bool records;		/* some action writes trace records */
 	struct fhook_funcs *funcs;
 	struct fhook_callers *callers;	/* NULL without action callers */
 	unsigned long target_addr;	/* redirect; module reference held */

@@ -379,9 +379,13 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	}
 	live->hook = hook;
 	live->name = config_item_name(&hook->group.cg_item);
-	for (i = 0; i < FHOOK_NR_ACTIONS; i++)
-		if (fhook_has(cfg, i) && fhook_actions[i].needs_rcu)
+	for (i = 0; i < FHOOK_NR_ACTIONS; i++) {
+		if (!fhook_has(cfg, i))
+			continue;
+		if (fhook_actions[i].needs_rcu)
 			live->needs_rcu = !(cfg->flags & FTRACE_OPS_FL_RCU);
+		live->records |= fhook_actions[i].records;
+	}
 	live->fops = fhook_ops_alloc(hook, cfg);
 	ret = live->fops ? 0 : -ENOMEM;
 	if (!ret)

@@ -4,7 +4,14 @@
 #   make check         everything tested: style, W=1, guest suites on both
 #                      kernels (installs what it needs)
 #   make demo          boot the stock kernel in QEMU and show hooks working
+#                      (installs what it needs)
+#   make check-fresh   make demo and make check as a new user would run
+#                      them: in a bare Debian 12 chroot (as root;
+#                      tests/fresh/run)
+#   make deps          install the Debian packages all of the above need
 #   make install       module, tools (run as root on the target)
+#   make uninstall     remove what make install installed, except
+#                      /etc/fhook/profile.cfg
 #
 # KDIR is the kernel build tree to build fhook.ko against: the running
 # kernel's headers, or, where they are not installed (as on a build host
@@ -18,6 +25,7 @@ endif
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration
 PREFIX ?= /usr/local
 
@@ -31,29 +39,54 @@ module:
 		exit 1; }
 	$(MAKE) -C module KDIR=$(KDIR)
 
-tools: $(TEST_TOOLS)
+tools: $(TEST_TOOLS) | tool-deps
 	$(MAKE) -C utils
 
-tests/tools/%: tests/tools/%.c
+tests/tools/%: tests/tools/%.c | tool-deps
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 
-check: tools
+# A clear word instead of a compiler error on a machine without the
+# build dependencies (a fresh clone before scripts/install-deps).
+tool-deps:
+	@command -v $(CC) >/dev/null && command -v $(PKG_CONFIG) >/dev/null && \
+	$(PKG_CONFIG) --exists libconfig || { \
+		echo "No compiler, pkg-config or libconfig: run scripts/install-deps (as root, or with sudo)" >&2; \
+		exit 1; }
+
+deps:
+	scripts/install-deps
+
+# check and demo install the dependencies before anything compiles, so
+# they must not depend on tools: tests/run and scripts/demo build it
+# themselves right after scripts/install-deps.
+check:
 	tests/run
 
-demo: tools
+demo:
 	scripts/demo
+
+check-fresh:
+	tests/fresh/run
 
 bench:
 	bench/run
 
+# Into a staging DESTDIR, depmod is left to whoever installs the image.
 install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/module INSTALL_MOD_DIR=extra modules_install
-	depmod -a $$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module INSTALL_MOD_DIR=extra \
+		INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	test -n "$(DESTDIR)" || depmod -a $$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 	$(MAKE) -C utils install PREFIX=$(PREFIX)
 	PREFIX=$(PREFIX) dist/install
+
+# dist/uninstall mirrors all of install: the module, the tools and what
+# dist/install added. DESTDIR and PREFIX as for install.
+uninstall:
+	PREFIX=$(PREFIX) dist/uninstall
 
 clean:
 	$(MAKE) -C module KDIR=$(KDIR) clean || true
 	rm -rf build $(TEST_TOOLS)
 
-.PHONY: all module tools check demo bench install clean
+.PHONY: all module tools tool-deps deps check demo check-fresh bench install \
+	uninstall clean

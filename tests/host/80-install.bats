@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # What `make install` adds besides the module (make -C utils install and
-# dist/install), into a staging DESTDIR; the man pages and profiles.
+# dist/install), into a staging DESTDIR, and that `make uninstall` takes
+# all of it away again; the man pages and profiles.
 
 load helpers
 
@@ -48,6 +49,72 @@ setup() {
 	run -0 env DESTDIR="$DEST" "$TOP/dist/install"
 	run -0 env DESTDIR="$DEST" "$TOP/dist/install"
 	fa_eq "$(cat "$DEST/etc/fhook/profile.cfg")" mine
+}
+
+# install_all PREFIX: what make install puts into $DEST, with a module as
+# modules_install leaves it for a kernel.
+install_all() {
+	run -0 make -s -C "$TOP/utils" install DESTDIR="$DEST" PREFIX="$1"
+	run -0 env DESTDIR="$DEST" PREFIX="$1" "$TOP/dist/install"
+	mkdir -p "$DEST/lib/modules/6.1.0-99-amd64/extra"
+	echo ko >"$DEST/lib/modules/6.1.0-99-amd64/extra/fhook.ko"
+}
+
+# left_files: every file or symlink under $DEST, sorted.
+left_files() {
+	(cd "$DEST" && find . ! -type d | LC_ALL=C sort)
+}
+
+@test "the unit starts, reloads and stops with the installed fhook-apply" {
+	run -0 make -s -C "$TOP/utils" install DESTDIR="$DEST" PREFIX=/opt/fh
+	run -0 env DESTDIR="$DEST" PREFIX=/opt/fh "$TOP/dist/install"
+	unit=$DEST/opt/fh/lib/systemd/system/fhook-apply.service
+	[ -x "$DEST/opt/fh/sbin/fhook-apply" ]
+	run -0 grep -E '^Exec(Start|Reload|Stop)=' "$unit"
+	fa_eq "$output" "ExecStart=/opt/fh/sbin/fhook-apply --prune /etc/fhook/profile.cfg
+ExecReload=/opt/fh/sbin/fhook-apply --prune /etc/fhook/profile.cfg
+ExecStop=/opt/fh/sbin/fhook-apply --delete /etc/fhook/profile.cfg"
+	fa_eq "$(readlink "$DEST/etc/systemd/system/multi-user.target.wants/fhook-apply.service")" \
+		/opt/fh/lib/systemd/system/fhook-apply.service
+}
+
+@test "make uninstall removes everything make install added, in DESTDIR and PREFIX" {
+	install_all /opt/fh
+	[ -e "$DEST/opt/fh/sbin/fhook-apply" ]
+	[ -n "$(left_files)" ]
+	run -0 make -s -C "$TOP" uninstall DESTDIR="$DEST" PREFIX=/opt/fh
+	fa_eq "$output" ""
+	fa_eq "$(left_files)" ""
+	# only the directories it shares with others are left
+	[ ! -e "$DEST/opt/fh/share/fhook" ]
+	[ ! -e "$DEST/etc/fhook" ]
+	[ -z "$(find "$DEST/usr/src" -mindepth 1)" ]
+	[ -d "$DEST/opt/fh/sbin" ]
+	# a second run has nothing left to do and succeeds
+	run -0 make -s -C "$TOP" uninstall DESTDIR="$DEST" PREFIX=/opt/fh
+}
+
+@test "uninstalling keeps the administrator's profile and what another PREFIX holds" {
+	install_all /usr/local
+	echo mine >"$DEST/etc/fhook/profile.cfg"
+	mkdir -p "$DEST/usr/sbin"
+	echo other >"$DEST/usr/sbin/fhook-apply"
+	run -0 env DESTDIR="$DEST" PREFIX=/usr/local "$TOP/dist/uninstall"
+	fa_eq "$(left_files)" "./etc/fhook/profile.cfg
+./usr/sbin/fhook-apply"
+	fa_eq "$(cat "$DEST/etc/fhook/profile.cfg")" mine
+}
+
+@test "dist/install installs fhook(7) when man/fhook.7 exists, dist/uninstall removes it" {
+	cp -r "$TOP/dist" "$TOP/man" "$TOP/profiles" "$BATS_TEST_TMPDIR/"
+	mkdir "$BATS_TEST_TMPDIR/module"
+	cp "$TOP"/module/*.[ch] "$TOP/module/Kbuild" "$TOP/module/Makefile" \
+		"$BATS_TEST_TMPDIR/module/"
+	printf '.TH FHOOK 7\n' >"$BATS_TEST_TMPDIR/man/fhook.7"
+	run -0 env DESTDIR="$DEST" "$BATS_TEST_TMPDIR/dist/install"
+	cmp "$BATS_TEST_TMPDIR/man/fhook.7" "$DEST/usr/local/share/man/man7/fhook.7"
+	run -0 env DESTDIR="$DEST" "$BATS_TEST_TMPDIR/dist/uninstall"
+	fa_eq "$(left_files)" ""
 }
 
 @test "dkms.conf names the version the module reports" {

@@ -41,7 +41,24 @@ struct fhook_scratch {
 			 [FHOOK_STACK_MAX + FHOOK_UNWIND_SKIP];
 };
 
-static DEFINE_PER_CPU(struct fhook_scratch, fhook_scratch);
+/*
+ * Allocated at load rather than DEFINE_PER_CPU(): static per-CPU data of
+ * every module comes out of one small shared reserve
+ * (PERCPU_MODULE_RESERVE), and 2.4 KiB of it per module is a lot.  Set
+ * before any hook can exist, never changed while one does.
+ */
+static struct fhook_scratch __percpu *fhook_scratch;
+
+int fhook_actions_init(void)
+{
+	fhook_scratch = alloc_percpu(struct fhook_scratch);
+	return fhook_scratch ? 0 : -ENOMEM;
+}
+
+void fhook_actions_exit(void)
+{
+	free_percpu(fhook_scratch);
+}
 
 bool fhook_args_need_save_regs(void)
 {
@@ -55,18 +72,18 @@ bool fhook_redirect_needs_save_regs(void)
 
 static unsigned long *fhook_scratch_get(void)
 {
-	unsigned int level = this_cpu_inc_return(fhook_scratch.nest) - 1;
+	unsigned int level = this_cpu_inc_return(fhook_scratch->nest) - 1;
 
 	if (level >= FHOOK_SCRATCH_LEVELS) {
-		this_cpu_dec(fhook_scratch.nest);
+		this_cpu_dec(fhook_scratch->nest);
 		return NULL;
 	}
-	return this_cpu_ptr(&fhook_scratch)->buf[level];
+	return this_cpu_ptr(fhook_scratch)->buf[level];
 }
 
 static void fhook_scratch_put(void)
 {
-	this_cpu_dec(fhook_scratch.nest);
+	this_cpu_dec(fhook_scratch->nest);
 }
 
 /*

@@ -44,7 +44,8 @@ static inline void fhook_free_filters(struct ftrace_ops *ops)
 /*
  * ftrace_enabled is not exported.  Userspace can flip it with the
  * kernel.ftrace_enabled sysctl at any time, so read it where the sysctl
- * shows it.  Returns 1 or 0, or a negative errno when it cannot be read.
+ * shows it, in init's /proc (sysctl.c).  Returns 1 or 0, or a negative
+ * errno when it cannot be read: never a guess.
  */
 int fhook_ftrace_enabled(void);
 

@@ -6,12 +6,25 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/configfs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "fhook.h"
+
+/*
+ * A hook shows what the kernel is doing on behalf of whom (pids, comm,
+ * callers, counts), which tracefs keeps root-only too.  Its files are
+ * root's (0600/0400/0200), and every access also checks CAP_SYS_ADMIN,
+ * since the mode only guards open(): a descriptor opened by root and
+ * handed to an unprivileged process would pass it.
+ */
+static bool fhook_allowed(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
 
 /* Record a rejected write of attribute @attr in last_error. */
 static ssize_t fhook_store_error(struct fhook *hook, const char *attr,
@@ -170,16 +183,35 @@ static ssize_t fhook_action_store(struct config_item *item, const char *page,
 	return fhook_store_bits(item, page, count, &fhook_action_bits);
 }
 
+/*
+ * A kstrtobool() word for @attr, or last_error says @usage.  kstrtobool()
+ * reads only the first bytes, so "1\0junk" is refused here first.
+ */
+static int fhook_parse_switch(struct fhook *hook, const char *attr,
+			      const char *page, size_t count,
+			      const char *usage, bool *val)
+{
+	if (memchr(page, '\0', count))
+		return fhook_store_error(hook, attr, "value contains a NUL byte",
+					 -EINVAL);
+	if (kstrtobool(page, val))
+		return fhook_store_error(hook, attr, usage, -EINVAL);
+	return 0;
+}
+
 static ssize_t fhook_commit_store(struct config_item *item, const char *page,
 				  size_t count)
 {
+	static const char usage[] = "write 1 to commit";
 	struct fhook *hook = to_fhook(item);
 	bool val;
 	int ret;
 
-	if (kstrtobool(page, &val) || !val)
-		return fhook_store_error(hook, "commit", "write 1 to commit",
-					 -EINVAL);
+	ret = fhook_parse_switch(hook, "commit", page, count, usage, &val);
+	if (!ret && !val)
+		ret = fhook_store_error(hook, "commit", usage, -EINVAL);
+	if (ret)
+		return ret;
 	ret = fhook_commit(hook);
 	return ret ? ret : count;
 }
@@ -202,9 +234,10 @@ static ssize_t fhook_enabled_store(struct config_item *item,
 	bool val;
 	int ret;
 
-	if (kstrtobool(page, &val))
-		return fhook_store_error(hook, "enabled", "write 0 or 1",
-					 -EINVAL);
+	ret = fhook_parse_switch(hook, "enabled", page, count, "write 0 or 1",
+				 &val);
+	if (ret)
+		return ret;
 	ret = fhook_set_enabled(hook, val);
 	return ret ? ret : count;
 }
@@ -228,12 +261,16 @@ static ssize_t fhook_missed_show(struct config_item *item, char *page)
 static ssize_t fhook_reset_store(struct config_item *item, const char *page,
 				 size_t count)
 {
+	static const char usage[] = "write 1 to reset";
 	struct fhook *hook = to_fhook(item);
 	bool val;
+	int ret;
 
-	if (kstrtobool(page, &val) || !val)
-		return fhook_store_error(hook, "reset", "write 1 to reset",
-					 -EINVAL);
+	ret = fhook_parse_switch(hook, "reset", page, count, usage, &val);
+	if (!ret && !val)
+		ret = fhook_store_error(hook, "reset", usage, -EINVAL);
+	if (ret)
+		return ret;
 	fhook_reset_counters(hook);
 	return count;
 }
@@ -464,33 +501,75 @@ static ssize_t fhook_comm_store(struct config_item *item, const char *page,
 	return count;
 }
 
-CONFIGFS_ATTR(fhook_, filter);
 /*
- * "notrace" is a compiler-attribute macro, and CONFIGFS_ATTR() would
- * stringify its expansion, so this attribute is spelt out.
+ * CONFIGFS_ATTR() and friends make world-readable files calling the
+ * handlers directly; these make root-only ones whose handlers are called
+ * only for a process with CAP_SYS_ADMIN.  #_name, not __stringify(), so
+ * that "notrace" (a compiler-attribute macro) is not expanded.
  */
-static struct configfs_attribute fhook_attr_notrace = {
-	.ca_name	= "notrace",
-	.ca_owner	= THIS_MODULE,
-	.ca_mode	= 0644,
-	.show		= fhook_notrace_show,
-	.store		= fhook_notrace_store,
-};
-CONFIGFS_ATTR(fhook_, flags);
-CONFIGFS_ATTR(fhook_, action);
-CONFIGFS_ATTR(fhook_, args);
-CONFIGFS_ATTR(fhook_, stack_depth);
-CONFIGFS_ATTR(fhook_, target);
-CONFIGFS_ATTR(fhook_, pids);
-CONFIGFS_ATTR(fhook_, comm);
-CONFIGFS_ATTR(fhook_, sample);
-CONFIGFS_ATTR_WO(fhook_, commit);
-CONFIGFS_ATTR(fhook_, enabled);
-CONFIGFS_ATTR_RO(fhook_, hits);
-CONFIGFS_ATTR_RO(fhook_, missed);
-CONFIGFS_ATTR_WO(fhook_, reset);
-CONFIGFS_ATTR_RO(fhook_, last_error);
-CONFIGFS_ATTR(fhook_, tag);
+#define FHOOK_SHOW_CHECKED(_fn)						\
+static ssize_t _fn##_show_checked(struct config_item *item, char *page)	\
+{									\
+	if (!fhook_allowed())						\
+		return -EPERM;						\
+	return _fn##_show(item, page);					\
+}
+
+#define FHOOK_STORE_CHECKED(_fn)					\
+static ssize_t _fn##_store_checked(struct config_item *item,		\
+				   const char *page, size_t count)	\
+{									\
+	if (!fhook_allowed())						\
+		return -EPERM;						\
+	return _fn##_store(item, page, count);				\
+}
+
+#define FHOOK_ATTR(_name)						\
+FHOOK_SHOW_CHECKED(fhook_##_name)					\
+FHOOK_STORE_CHECKED(fhook_##_name)					\
+static struct configfs_attribute fhook_attr_##_name = {			\
+	.ca_name	= #_name,					\
+	.ca_owner	= THIS_MODULE,					\
+	.ca_mode	= 0600,						\
+	.show		= fhook_##_name##_show_checked,			\
+	.store		= fhook_##_name##_store_checked,		\
+}
+
+#define FHOOK_ATTR_RO(_name)						\
+FHOOK_SHOW_CHECKED(fhook_##_name)					\
+static struct configfs_attribute fhook_attr_##_name = {			\
+	.ca_name	= #_name,					\
+	.ca_owner	= THIS_MODULE,					\
+	.ca_mode	= 0400,						\
+	.show		= fhook_##_name##_show_checked,			\
+}
+
+#define FHOOK_ATTR_WO(_name)						\
+FHOOK_STORE_CHECKED(fhook_##_name)					\
+static struct configfs_attribute fhook_attr_##_name = {			\
+	.ca_name	= #_name,					\
+	.ca_owner	= THIS_MODULE,					\
+	.ca_mode	= 0200,						\
+	.store		= fhook_##_name##_store_checked,		\
+}
+
+FHOOK_ATTR(filter);
+FHOOK_ATTR(notrace);
+FHOOK_ATTR(flags);
+FHOOK_ATTR(action);
+FHOOK_ATTR(args);
+FHOOK_ATTR(stack_depth);
+FHOOK_ATTR(target);
+FHOOK_ATTR(pids);
+FHOOK_ATTR(comm);
+FHOOK_ATTR(sample);
+FHOOK_ATTR_WO(commit);
+FHOOK_ATTR(enabled);
+FHOOK_ATTR_RO(hits);
+FHOOK_ATTR_RO(missed);
+FHOOK_ATTR_WO(reset);
+FHOOK_ATTR_RO(last_error);
+FHOOK_ATTR(tag);
 
 static struct configfs_attribute *fhook_attrs[] = {
 	&fhook_attr_filter,
@@ -587,11 +666,21 @@ static ssize_t fhook_render_live(struct fhook *hook, char **out)
 
 enum { FHOOK_BIN_LIVE, FHOOK_BIN_FUNCTIONS, FHOOK_BIN_STATS };
 
+static ssize_t fhook_checked_read(struct config_item *item, int attr,
+				  void *buf, size_t count,
+				  ssize_t (*render)(struct fhook *hook,
+						    char **out))
+{
+	if (!fhook_allowed())
+		return -EPERM;
+	return fhook_bin_read(to_fhook(item), attr, buf, count, render);
+}
+
 static ssize_t fhook_live_read(struct config_item *item, void *buf,
 			       size_t count)
 {
-	return fhook_bin_read(to_fhook(item), FHOOK_BIN_LIVE, buf, count,
-			      fhook_render_live);
+	return fhook_checked_read(item, FHOOK_BIN_LIVE, buf, count,
+				  fhook_render_live);
 }
 
 static ssize_t fhook_functions_render(struct fhook *hook, char **out)
@@ -602,8 +691,8 @@ static ssize_t fhook_functions_render(struct fhook *hook, char **out)
 static ssize_t fhook_functions_read(struct config_item *item, void *buf,
 				    size_t count)
 {
-	return fhook_bin_read(to_fhook(item), FHOOK_BIN_FUNCTIONS, buf, count,
-			      fhook_functions_render);
+	return fhook_checked_read(item, FHOOK_BIN_FUNCTIONS, buf, count,
+				  fhook_functions_render);
 }
 
 static ssize_t fhook_stats_render(struct fhook *hook, char **out)
@@ -614,14 +703,26 @@ static ssize_t fhook_stats_render(struct fhook *hook, char **out)
 static ssize_t fhook_stats_read(struct config_item *item, void *buf,
 				size_t count)
 {
-	return fhook_bin_read(to_fhook(item), FHOOK_BIN_STATS, buf, count,
-			      fhook_stats_render);
+	return fhook_checked_read(item, FHOOK_BIN_STATS, buf, count,
+				  fhook_stats_render);
 }
 
-CONFIGFS_BIN_ATTR_RO(fhook_, live, NULL, FHOOK_LIVE_MAX);
+/* CONFIGFS_BIN_ATTR_RO(), root-only: the read handlers check too. */
+#define FHOOK_BIN_ATTR_RO(_name, _maxsz)				\
+static struct configfs_bin_attribute fhook_attr_##_name = {		\
+	.cb_attr = {							\
+		.ca_name	= #_name,				\
+		.ca_owner	= THIS_MODULE,				\
+		.ca_mode	= 0400,					\
+	},								\
+	.cb_max_size	= _maxsz,					\
+	.read		= fhook_##_name##_read,				\
+}
+
+FHOOK_BIN_ATTR_RO(live, FHOOK_LIVE_MAX);
 /* No size limit: '*' with callers renders a few MiB. */
-CONFIGFS_BIN_ATTR_RO(fhook_, functions, NULL, 0);
-CONFIGFS_BIN_ATTR_RO(fhook_, stats, NULL, 0);
+FHOOK_BIN_ATTR_RO(functions, 0);
+FHOOK_BIN_ATTR_RO(stats, 0);
 
 static struct configfs_bin_attribute *fhook_bin_attrs[] = {
 	&fhook_attr_live,
@@ -653,6 +754,8 @@ static struct config_group *fhook_make_group(struct config_group *group,
 	struct fhook *hook;
 	int ret;
 
+	if (!fhook_allowed())
+		return ERR_PTR(-EPERM);
 	ret = fhook_check_name(name, err, sizeof(err));
 	if (ret) {
 		pr_warn_ratelimited("mkdir: %s\n", err);
@@ -693,9 +796,16 @@ static ssize_t fhook_root_features_show(struct config_item *item, char *page)
 	len += fhook_format_actions(BIT(FHOOK_NR_ACTIONS) - 1, page + len,
 				    PAGE_SIZE - len);
 	len += scnprintf(page + len, PAGE_SIZE - len,
-			 "\npredicates: pids comm sample\nlimits: args=%d stack_depth=%d pids=%d comm=%d sample=%u\nneeds_save_regs:%s%s\n",
+			 "\npredicates: pids comm sample\nlimits: args=%d stack_depth=%d pids=%d comm=%d sample=%u",
 			 FHOOK_ARGS_MAX, FHOOK_STACK_MAX, FHOOK_PIDS_MAX,
-			 FHOOK_COMM_MAX, FHOOK_SAMPLE_MAX,
+			 FHOOK_COMM_MAX, FHOOK_SAMPLE_MAX);
+	/* Each the largest value accepted: a tool refuses len > limit. */
+	len += scnprintf(page + len, PAGE_SIZE - len,
+			 " name=%d tag=%d globs=%d glob=%d input=%d target=%d comm_glob=%d pid=%d",
+			 FHOOK_NAME_MAX, FHOOK_TAG_MAX, FHOOK_GLOBS_MAX,
+			 FHOOK_GLOB_MAX, FHOOK_INPUT_MAX, FHOOK_SYM_MAX,
+			 FHOOK_COMM_GLOB_MAX, FHOOK_PID_LIMIT);
+	len += scnprintf(page + len, PAGE_SIZE - len, "\nneeds_save_regs:%s%s\n",
 			 fhook_args_need_save_regs() ? " args" : "",
 			 fhook_redirect_needs_save_regs() ? " redirect" : "");
 	return len;

@@ -13,6 +13,7 @@
 #include <linux/configfs.h>
 #include <linux/ftrace.h>
 #include <linux/hash.h>
+#include <linux/kallsyms.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -29,6 +30,7 @@
  */
 #define FHOOK_INPUT_MAX		4094
 #define FHOOK_GLOBS_MAX		256
+#define FHOOK_GLOB_MAX		(KSYM_NAME_LEN - 1)	/* bytes per glob */
 #define FHOOK_LIVE_MAX		16384
 #define FHOOK_ARGS_MAX		6	/* x86-64 register arguments */
 #define FHOOK_STACK_MAX		64
@@ -269,6 +271,8 @@ __printf(2, 3) void fhook_set_error(struct fhook *hook, const char *fmt, ...);
 void fhook_config_free(struct fhook_config *cfg);
 
 /* action.c */
+int fhook_actions_init(void);
+void fhook_actions_exit(void);
 void fhook_callback(unsigned long ip, unsigned long parent_ip,
 		    struct ftrace_ops *op, struct ftrace_regs *fregs);
 bool fhook_args_need_save_regs(void);
@@ -319,6 +323,7 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 }
 
 /* render.c: text of the binary attributes, and read snapshots */
+void fhook_sym_print(char *buf, unsigned long addr, bool offset);
 ssize_t fhook_render_functions(const struct fhook_live *live, char **out);
 ssize_t fhook_render_stats(const struct fhook_live *live, char **out);
 ssize_t fhook_bin_read(struct fhook *hook, int attr, void *buf,

@@ -22,7 +22,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
-#include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -81,21 +80,26 @@ int fhook_config_copy(struct fhook_config *dst,
 	return 0;
 }
 
-int fhook_ftrace_enabled(void)
+/* ftrace refuses a PERMANENT ops while kernel.ftrace_enabled is 0. */
+static int fhook_check_permanent(struct fhook *hook,
+				 const struct fhook_config *cfg)
 {
-	struct file *f;
-	char buf[4] = "";
-	loff_t pos = 0;
-	ssize_t n;
+	int on;
 
-	f = filp_open("/proc/sys/kernel/ftrace_enabled", O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
-	filp_close(f, NULL);
-	if (n <= 0)
-		return n ? n : -EIO;
-	return buf[0] != '0';
+	if (!(cfg->flags & FTRACE_OPS_FL_PERMANENT))
+		return 0;
+	on = fhook_ftrace_enabled();
+	if (on < 0) {
+		fhook_set_error(hook,
+				"PERMANENT: cannot read ftrace_enabled in init's /proc: error %d",
+				on);
+		return on;
+	}
+	if (!on) {
+		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static int fhook_check_filter(struct fhook *hook,
@@ -115,6 +119,23 @@ static int fhook_check_filter(struct fhook *hook,
 	return -EINVAL;
 }
 
+static bool fhook_globs_exclude(const char *globs)
+{
+	const char *g;
+
+	for (g = globs; g && *g; g = fhook_glob_next(g))
+		if (g[0] == '!')
+			return true;
+	return false;
+}
+
+/* For messages: "[unknown]" rather than a raw address (see render.c). */
+static const char *fhook_func_name(unsigned long ip, char *sym)
+{
+	fhook_sym_print(sym, ip, false);
+	return sym;
+}
+
 static int fhook_check_redirect(struct fhook *hook,
 				const struct fhook_config *cfg)
 {
@@ -131,6 +152,15 @@ static int fhook_check_redirect(struct fhook *hook,
 	if (redirect && fhook_redirect_needs_save_regs() &&
 	    !(cfg->flags & FTRACE_OPS_FL_SAVE_REGS)) {
 		fhook_set_error(hook, "action 'redirect' needs flag SAVE_REGS on this kernel");
+		return -EINVAL;
+	}
+	/*
+	 * ftrace keeps no notrace hash on an IPMODIFY ops (it refuses to set
+	 * one), and fhook puts filter exclusions there.
+	 */
+	if (redirect && (cfg->notrace_globs || fhook_globs_exclude(cfg->filter))) {
+		fhook_set_error(hook,
+				"redirect cannot use notrace or '!' globs: name the one function");
 		return -EINVAL;
 	}
 	if (redirect && !cfg->target[0]) {
@@ -173,11 +203,7 @@ static int fhook_check_config(struct fhook *hook,
 		ret = fhook_check_args(hook, cfg);
 	if (ret)
 		return ret;
-	if ((cfg->flags & FTRACE_OPS_FL_PERMANENT) && !fhook_ftrace_enabled()) {
-		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
-		return -EBUSY;
-	}
-	return 0;
+	return fhook_check_permanent(hook, cfg);
 }
 
 /*
@@ -423,6 +449,7 @@ static void fhook_live_share_ops(struct fhook_live *prev,
 static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 {
 	struct fhook_ops *fops = live->fops;
+	char sym[KSYM_SYMBOL_LEN];
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
@@ -434,12 +461,12 @@ static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 		return 0;
 	}
 	if (ret == -EBUSY && (live->cfg.flags & FTRACE_OPS_FL_PERMANENT) &&
-	    !fhook_ftrace_enabled())
+	    fhook_ftrace_enabled() == 0)
 		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
 	else if (ret == -EBUSY && fhook_has(&live->cfg, FHOOK_ACT_REDIRECT))
 		fhook_set_error(hook,
-				"function '%ps' is already hooked with IPMODIFY (livepatch or another redirect)",
-				(void *)live->funcs->ips[0]);
+				"function '%s' is already hooked with IPMODIFY (livepatch or another redirect)",
+				fhook_func_name(live->funcs->ips[0], sym));
 	else if (ret == -EBUSY)
 		fhook_set_error(hook, "a function is already hooked with IPMODIFY (livepatch?)");
 	else if (ret == -ENODEV)
@@ -512,6 +539,7 @@ static int fhook_switch_live_locked(struct fhook *hook,
 	struct fhook_switch sw = { .hook = hook, .live = next };
 	struct fhook_live *prev = hook->live;
 	bool shared = next->fops == prev->fops;
+	char sym[KSYM_SYMBOL_LEN];
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
@@ -520,8 +548,8 @@ static int fhook_switch_live_locked(struct fhook *hook,
 	    fhook_funcs_equal(prev->funcs, next->funcs)) {
 		/* Two IPMODIFY ops cannot hook it at once, even briefly. */
 		fhook_set_error(hook,
-				"disable the hook to change the flags of its redirect of '%ps'",
-				(void *)next->funcs->ips[0]);
+				"disable the hook to change the flags of its redirect of '%s'",
+				fhook_func_name(next->funcs->ips[0], sym));
 		return -EBUSY;
 	}
 	if (!shared) {
@@ -533,6 +561,14 @@ static int fhook_switch_live_locked(struct fhook *hook,
 	stop_machine(fhook_switch_cpu, &sw, cpu_online_mask);
 	if (!shared)
 		fhook_unregister_locked(hook, prev->fops);
+	else if (prev->target_addr && prev->target_addr != next->target_addr)
+		/*
+		 * The ops stays registered, so nothing above waited for a
+		 * task preempted in the trampoline after the old callback
+		 * set its IP to the old target: it still jumps there, and the
+		 * old target's module must stay pinned until it has.
+		 */
+		fhook_sync_trampolines();
 	return 0;
 }
 
@@ -587,11 +623,9 @@ static int fhook_enable_locked(struct fhook *hook)
 		fhook_set_error(hook, "nothing committed yet: write 1 to commit first");
 		return -EINVAL;
 	}
-	if ((hook->live->cfg.flags & FTRACE_OPS_FL_PERMANENT) &&
-	    !fhook_ftrace_enabled()) {
-		fhook_set_error(hook, "PERMANENT cannot be used while ftrace_enabled=0");
-		return -EBUSY;
-	}
+	ret = fhook_check_permanent(hook, &hook->live->cfg);
+	if (ret)
+		return ret;
 	fhook_set_active_all(hook, hook->live);
 	ret = fhook_register_locked(hook, hook->live);
 	if (ret) {
@@ -634,20 +668,43 @@ void fhook_shutdown(struct fhook *hook)
 	mutex_unlock(&hook->lock);
 }
 
-void fhook_read_counters(struct fhook *hook, u64 *hits, u64 *missed)
+/*
+ * The raw sums.  Taken under the lock, as the bases are: a sum is then
+ * never older than the base it is compared with, and each per-CPU counter
+ * only grows, so a read never goes below zero however resets and reads
+ * interleave.
+ */
+static void fhook_sum_counters_locked(struct fhook *hook, u64 *hits,
+				      u64 *missed)
 {
 	u64 h = 0, m = 0;
 	int cpu;
 
+	lockdep_assert_held(&hook->lock);
 	for_each_possible_cpu(cpu) {
 		struct fhook_cpu *pc = per_cpu_ptr(hook->cpu, cpu);
 
 		h += local64_read(&pc->hits);
 		m += local64_read(&pc->missed);
 	}
+	*hits = h;
+	*missed = m;
+}
+
+/* @now - @base, and 0 rather than a wrap should the two ever cross. */
+static u64 fhook_since(u64 now, u64 base)
+{
+	return now > base ? now - base : 0;
+}
+
+void fhook_read_counters(struct fhook *hook, u64 *hits, u64 *missed)
+{
+	u64 h, m;
+
 	mutex_lock(&hook->lock);
-	*hits = h - hook->hits_base;
-	*missed = m - hook->missed_base;
+	fhook_sum_counters_locked(hook, &h, &m);
+	*hits = fhook_since(h, hook->hits_base);
+	*missed = fhook_since(m, hook->missed_base);
 	mutex_unlock(&hook->lock);
 }
 
@@ -657,12 +714,8 @@ void fhook_read_counters(struct fhook *hook, u64 *hits, u64 *missed)
  */
 void fhook_reset_counters(struct fhook *hook)
 {
-	u64 hits, missed;
-
-	fhook_read_counters(hook, &hits, &missed);
 	mutex_lock(&hook->lock);
-	hook->hits_base += hits;
-	hook->missed_base += missed;
+	fhook_sum_counters_locked(hook, &hook->hits_base, &hook->missed_base);
 	if (hook->live) {
 		fhook_funcs_reset(hook->live->funcs);
 		if (hook->live->callers)

@@ -13,16 +13,25 @@ static int __init fhook_init(void)
 {
 	int ret;
 
+	ret = fhook_actions_init();
+	if (ret)
+		return ret;
 	ret = fhook_events_init();
 	if (ret) {
 		pr_err("creating the tracefs instance failed: %d\n", ret);
-		return ret;
+		goto out_actions;
 	}
 	ret = fhook_configfs_init();
 	if (ret) {
 		pr_err("registering the configfs subsystem failed: %d\n", ret);
-		fhook_events_exit();
+		goto out_events;
 	}
+	return 0;
+
+out_events:
+	fhook_events_exit();
+out_actions:
+	fhook_actions_exit();
 	return ret;
 }
 
@@ -34,6 +43,7 @@ static void __exit fhook_exit(void)
 {
 	fhook_configfs_exit();
 	fhook_events_exit();
+	fhook_actions_exit();
 }
 
 module_init(fhook_init);

@@ -417,7 +417,11 @@ int fhook_parse_uint(const char *buf, size_t len, unsigned int min,
 {
 	char tmp[16];
 	unsigned int val;
+	int ret;
 
+	ret = check_input(buf, len, err, errlen);
+	if (ret)
+		return ret;
 	while (len && isspace(buf[len - 1]))
 		len--;
 	while (len && isspace(*buf)) {
@@ -456,6 +460,7 @@ static int pid_add(const char *tok, size_t n, void *arg)
 	struct pid_parse *pp = arg;
 	struct fhook_config *cfg = pp->cfg;
 	char tmp[12];
+	unsigned int i;
 	u32 pid;
 
 	if (n < sizeof(tmp)) {
@@ -468,6 +473,10 @@ static int pid_add(const char *tok, size_t n, void *arg)
 			 (int)min_t(size_t, n, 32), tok);
 		return -EINVAL;
 	}
+	/* The limit is on distinct pids: a repeated one takes no room. */
+	for (i = 0; i < cfg->nr_pids; i++)
+		if (cfg->pids[i] == pid)
+			return 0;
 	if (cfg->nr_pids == FHOOK_PIDS_MAX) {
 		snprintf(pp->err, pp->errlen, "more than %d pids",
 			 FHOOK_PIDS_MAX);
@@ -489,7 +498,6 @@ int fhook_parse_pids(const char *buf, size_t len, struct fhook_config *cfg,
 		     char *err, size_t errlen)
 {
 	struct pid_parse pp = { .cfg = cfg, .err = err, .errlen = errlen };
-	unsigned int i, n = 0;
 	int ret;
 
 	ret = check_input(buf, len, err, errlen);
@@ -500,10 +508,6 @@ int fhook_parse_pids(const char *buf, size_t len, struct fhook_config *cfg,
 	if (ret)
 		return ret;
 	sort(cfg->pids, cfg->nr_pids, sizeof(cfg->pids[0]), u32_cmp, NULL);
-	for (i = 0; i < cfg->nr_pids; i++)
-		if (!n || cfg->pids[n - 1] != cfg->pids[i])
-			cfg->pids[n++] = cfg->pids[i];
-	cfg->nr_pids = n;
 	return 0;
 }
 

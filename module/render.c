@@ -76,11 +76,30 @@ static int fhook_lines_add(struct fhook_lines *l, u64 hits, char *text)
 	return 0;
 }
 
+/*
+ * @addr into @buf (KSYM_SYMBOL_LEN bytes) as kallsyms names it, with
+ * "+0xoff/0xsize" (@offset) or without, and "[unknown]" where kallsyms
+ * has no name: sprint_symbol() then writes the raw address, which must
+ * not leave the kernel (KASLR).
+ */
+void fhook_sym_print(char *buf, unsigned long addr, bool offset)
+{
+	char raw[sizeof("0x") + 2 * sizeof(addr)];
+
+	if (offset)
+		sprint_symbol(buf, addr);
+	else
+		sprint_symbol_no_offset(buf, addr);
+	snprintf(raw, sizeof(raw), "0x%lx", addr);
+	if (!strcmp(buf, raw))
+		strscpy(buf, "[unknown]", KSYM_SYMBOL_LEN);
+}
+
 static char *fhook_sym_name(unsigned long ip)
 {
 	char buf[KSYM_SYMBOL_LEN];
 
-	sprint_symbol_no_offset(buf, ip);
+	fhook_sym_print(buf, ip, false);
 	return kstrdup(buf, GFP_KERNEL);
 }
 
@@ -88,8 +107,8 @@ static char *fhook_caller_text(unsigned long func, unsigned long caller)
 {
 	char fn[KSYM_SYMBOL_LEN], cl[KSYM_SYMBOL_LEN];
 
-	sprint_symbol_no_offset(fn, func);
-	sprint_symbol(cl, caller);
+	fhook_sym_print(fn, func, false);
+	fhook_sym_print(cl, caller, true);
 	return kasprintf(GFP_KERNEL, "%s <- %s", fn, cl);
 }
 

@@ -2,101 +2,59 @@
 /*
  * --export: the live hooks as a canonical profile (sorted hooks, sorted
  * lists), so that applying it elsewhere and running --diff there shows
- * nothing.  The keys every profile had from the start are always written;
- * args, stack_depth, target, pids, comm and sample only where they are
- * not what mkdir gives, which a profile that omits them means too.
- * Staged attributes are not exported: only what is committed is the
- * hook's configuration.
+ * nothing; with --json, the same hooks as one JSON document.  The keys
+ * every profile had from the start are always written; the others only
+ * where they are not what mkdir gives, which a profile that omits them
+ * means too.  Staged attributes are not exported: only what is committed
+ * is the hook's configuration.
+ *
+ * Tags: the most common one is the profile's, always written (a profile
+ * without one gets a tag from its file name), and a hook with another
+ * writes its own, "" for a hook made by hand (fhook.cfg(5)).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fhook-apply.h"
 
-/* A libconfig string: a comm glob may hold '"' or '\\'. */
-static void export_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++)
-		fprintf(f, "%s%c", strchr("\"\\", *s) ? "\\" : "", *s);
-	fputc('"', f);
-}
-
-static void export_list(FILE *f, const char *key, const struct strv *sv)
-{
-	size_t i;
-
-	fprintf(f, "    %s = [", key);
-	for (i = 0; i < sv->n; i++) {
-		fputs(i ? ", " : " ", f);
-		export_string(f, sv->v[i]);
-	}
-	fprintf(f, " ];\n");
-}
-
-static void export_number(FILE *f, const char *key, unsigned long n,
-			  unsigned long dflt)
-{
-	if (n != dflt)
-		fprintf(f, "    %s = %lu;\n", key, n);
-}
-
-static void export_hook(FILE *f, const struct khook *kh)
-{
-	const struct hook_cfg *c = &kh->live;
-	size_t i;
-
-	fprintf(f, "  %s = {\n", kh->name);
-	export_list(f, "filter", &c->filter);
-	export_list(f, "notrace", &c->notrace);
-	export_list(f, "flags", &c->flags);
-	if (c->action.n == 1)
-		fprintf(f, "    action = \"%s\";\n", c->action.v[0]);
-	else
-		export_list(f, "action", &c->action);
-	export_number(f, "args", c->args, FHOOK_ARGS_DEFAULT);
-	export_number(f, "stack_depth", c->stack_depth,
-		      FHOOK_STACK_DEPTH_DEFAULT);
-	if (*c->target) {
-		fputs("    target = ", f);
-		export_string(f, c->target);
-		fputs(";\n", f);
-	}
-	if (c->pids.n) {
-		fputs("    pids = [", f);
-		for (i = 0; i < c->pids.n; i++)
-			fprintf(f, "%s %s", i ? "," : "", c->pids.v[i]);
-		fputs(" ];\n", f);
-	}
-	if (c->comm.n)
-		export_list(f, "comm", &c->comm);
-	export_number(f, "sample", c->sample, FHOOK_SAMPLE_DEFAULT);
-	fprintf(f, "    enabled = %s;\n", kh->enabled ? "true" : "false");
-	fprintf(f, "  };\n");
-}
-
 /*
- * The tag the hooks share, if they all carry the same one other than the
- * default, so that applying the export keeps them under that owner.
+ * The tag most committed hooks carry (the bytewise first of a tie), or
+ * NULL when none carries one.
  */
 static const char *common_tag(const struct kstate *ks)
 {
-	const char *tag = NULL;
-	size_t i;
+	const char *best = NULL, *tag;
+	size_t i, k, n, most = 0;
 
 	for (i = 0; i < ks->n; i++) {
-		if (!ks->hooks[i].generation)
-			continue;
-		if (tag && strcmp(tag, ks->hooks[i].tag))
-			return NULL;
 		tag = ks->hooks[i].tag;
+		if (!ks->hooks[i].generation || !*tag)
+			continue;
+		for (n = 0, k = 0; k < ks->n; k++)
+			n += ks->hooks[k].generation &&
+			     !strcmp(ks->hooks[k].tag, tag);
+		if (n > most || (n == most && strcmp(tag, best) < 0)) {
+			most = n;
+			best = tag;
+		}
 	}
-	return tag && *tag && strcmp(tag, FHOOK_TAG) ? tag : NULL;
+	return best;
 }
 
-void export_profile(FILE *f, const struct kstate *ks)
+static void export_hook(FILE *f, const struct khook *kh, const char *tag)
 {
-	const char *tag = common_tag(ks);
+	const struct hook_ref h = khook_ref(kh);
+	const struct hook_attr *a;
+
+	fprintf(f, "  %s = {\n", kh->name);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+		if (a->kind != AK_TAG || !tag || strcmp(kh->tag, tag))
+			attr_export(f, a, &h);
+	fprintf(f, "  };\n");
+}
+
+static void export_text(FILE *f, const struct kstate *ks, const char *tag)
+{
 	size_t i;
 
 	fprintf(f, "# fhook profile exported by fhook-apply %s from %s",
@@ -110,13 +68,51 @@ void export_profile(FILE *f, const struct kstate *ks)
 		fputs(";\n", f);
 	}
 	fprintf(f, "\nhooks = {\n");
+	for (i = 0; i < ks->n; i++)
+		if (ks->hooks[i].generation)
+			export_hook(f, &ks->hooks[i], tag);
+	fprintf(f, "};\n");
+}
+
+/* The hooks as they are, every attribute, with the tag a profile would get. */
+static void export_json(FILE *f, const struct kstate *ks, const char *tag)
+{
+	struct json j = { .f = f };
+	const struct hook_attr *a;
+	struct hook_ref h;
+	size_t i;
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "root", ks->root);
+	j_str(&j, "fhook", ks->version);
+	j_str(&j, "tag", tag);
+	j_open(&j, "hooks", '[');
 	for (i = 0; i < ks->n; i++) {
-		if (!ks->hooks[i].generation) {
+		if (!ks->hooks[i].generation)
+			continue;
+		h = khook_ref(&ks->hooks[i]);
+		j_open(&j, NULL, '{');
+		j_str(&j, "name", ks->hooks[i].name);
+		j_num(&j, "generation", ks->hooks[i].generation);
+		for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+			attr_json(&j, a->name, a, &h);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+	j_end(&j);
+}
+
+void export_profile(FILE *f, const struct kstate *ks, bool json)
+{
+	const char *tag = common_tag(ks);
+	size_t i;
+
+	for (i = 0; i < ks->n; i++)
+		if (!ks->hooks[i].generation)
 			warnmsg("hook '%s' not exported: never committed",
 				ks->hooks[i].name);
-			continue;
-		}
-		export_hook(f, &ks->hooks[i]);
-	}
-	fprintf(f, "};\n");
+	if (json)
+		export_json(f, ks, tag);
+	else
+		export_text(f, ks, tag);
 }

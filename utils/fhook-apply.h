@@ -6,7 +6,7 @@
  * as they are (kstate.c), compute the ordered configfs operations that
  * turn one into the other (plan.c), then print them, compare, or execute
  * them with rollback (apply.c).  configfs-layout.md is the contract with
- * the module; the limits below are copied from it.
+ * the module, whose "features" file gives its flags, actions and limits.
  */
 #ifndef FHOOK_APPLY_H
 #define FHOOK_APPLY_H
@@ -22,21 +22,6 @@
 #define FHOOK_TAG		"fhook-apply"
 #define FHOOK_LOCK		"/run/lock/fhook-apply.lock"
 
-/* The module's limits (configfs-layout.md). */
-#define FHOOK_NAME_MAX		64
-#define FHOOK_TAG_MAX		64
-#define FHOOK_GLOBS_MAX		256
-#define FHOOK_GLOB_MAX		511
-#define FHOOK_INPUT_MAX		4094
-#define FHOOK_TARGET_MAX	127
-#define FHOOK_PID_MAX		4194304
-#define FHOOK_COMM_GLOB_MAX	64
-
-/* What mkdir gives the numeric staged attributes. */
-#define FHOOK_ARGS_DEFAULT		0
-#define FHOOK_STACK_DEPTH_DEFAULT	16
-#define FHOOK_SAMPLE_DEFAULT		1
-
 /* Exit codes, documented in --help and fhook-apply(8). */
 enum {
 	EXIT_APPLIED	= 0,	/* applied, or nothing to do; --diff: none */
@@ -47,11 +32,16 @@ enum {
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/*
+ * The kernel's __printf().  Spelt __attribute here, the one place the
+ * attribute is written out, as checkpatch asks every other to use this.
+ */
+#define __printf(a, b)	__attribute((format(printf, a, b)))
 
 extern const char *prog;
 
-#define errmsg(fmt, ...) \
-	fprintf(stderr, "%s: " fmt "\n", prog, ##__VA_ARGS__)
+/* diag.c: prints "prog: message" and keeps it for --json */
+void errmsg(const char *fmt, ...) __printf(1, 2);
 #define warnmsg(fmt, ...) \
 	fprintf(stderr, "%s: warning: " fmt "\n", prog, ##__VA_ARGS__)
 /* asprintf() that cannot fail: there is nothing to do without memory. */
@@ -81,12 +71,21 @@ int read_text(const char *path, char **out);
 char *shell_quote(const char *s, bool always);
 
 /* rules.c: what the module accepts, checked before anything is written */
+/* The largest value each accepts: configfs-layout.md lists them. */
 struct limits {
-	unsigned long args;	/* largest value */
+	unsigned long args;		/* values */
 	unsigned long stack_depth;
-	unsigned long pids;	/* most entries */
-	unsigned long comm;
-	unsigned long sample;	/* largest value */
+	unsigned long pids;		/* entries of "pids" */
+	unsigned long comm;		/* globs of "comm" */
+	unsigned long sample;		/* a value */
+	unsigned long name;		/* bytes of a hook name */
+	unsigned long tag;		/* bytes */
+	unsigned long globs;		/* globs of filter, notrace */
+	unsigned long glob;		/* bytes of one of them */
+	unsigned long input;		/* bytes of one write */
+	unsigned long target;		/* bytes */
+	unsigned long comm_glob;	/* bytes of one glob of "comm" */
+	unsigned long pid;		/* a value */
 };
 
 struct features {
@@ -102,17 +101,26 @@ struct features {
 void features_builtin(struct features *f);
 int features_parse(struct features *f, const char *text);
 void features_free(struct features *f);
-int rule_name(const char *name, char *err, size_t len);
-int rule_glob(const char *glob, char *err, size_t len);
-int rule_tag(const char *tag, char *err, size_t len);
-int rule_target(const char *target, char *err, size_t len);
-int rule_pid(const char *word, char *err, size_t len);
-int rule_comm(const char *glob, char *err, size_t len);
+/* Each checks one word against @l; 0, or -errno with the module's words. */
+typedef int (*rule_fn)(const struct limits *l, const char *word, char *err,
+		       size_t len);
+
+int rule_name(const struct limits *l, const char *name, char *err, size_t len);
+int rule_glob(const struct limits *l, const char *glob, char *err, size_t len);
+int rule_tag(const struct limits *l, const char *tag, char *err, size_t len);
+int rule_target(const struct limits *l, const char *target, char *err,
+		size_t len);
+int rule_pid(const struct limits *l, const char *word, char *err, size_t len);
+int rule_comm(const struct limits *l, const char *glob, char *err, size_t len);
+char *profile_tag(const struct limits *l, const char *path);
 void words_canonical(const struct strv *known, struct strv *words);
 void pids_canonical(struct strv *pids);
 bool glob_match(const char *pat, const char *str);
 
-/* A hook configuration in canonical form, as the module reads it back. */
+/*
+ * A hook configuration in canonical form, as the module reads it back.
+ * hook_attrs[] (attrs.c) describes each member: add one there too.
+ */
 struct hook_cfg {
 	struct strv filter;	/* sorted bytewise, unique */
 	struct strv notrace;
@@ -120,14 +128,100 @@ struct hook_cfg {
 	struct strv action;
 	unsigned long args;
 	unsigned long stack_depth;
-	char target[FHOOK_TARGET_MAX + 1];	/* "": none */
+	char *target;		/* "": none; never NULL after hook_cfg_init */
 	struct strv pids;	/* decimal, sorted by value, unique */
 	struct strv comm;	/* sorted bytewise, unique */
 	unsigned long sample;
 };
 
+/* attrs.c: the hook's attributes, one row each of hook_attrs[] */
+enum attr_kind {
+	AK_GLOBS,	/* struct strv, sorted bytewise, unique */
+	AK_WORDS,	/* struct strv of features words, in their order */
+	AK_PIDS,	/* struct strv of decimal pids, sorted by value */
+	AK_UINT,	/* unsigned long */
+	AK_NAME,	/* char *: one symbol name, "": none */
+	AK_BOOL,	/* enabled: a hook's, not part of struct hook_cfg */
+	AK_TAG,		/* tag: likewise */
+};
+
+struct hook_attr {
+	const char *name;	/* configfs file, "live" line, profile key */
+	enum attr_kind kind;
+	size_t offset;		/* in struct hook_cfg; AK_BOOL, AK_TAG: none */
+	unsigned long dflt;	/* AK_UINT: what mkdir gives */
+	const char *dflt_word;	/* AK_WORDS: what mkdir stages, if any */
+	bool since_0_2;		/* a module before 0.2.0 has no such file */
+	bool export_always;	/* exported even when it is the default */
+	bool export_scalar;	/* one word exported as a string */
+	/* profiles */
+	bool scalar_ok;		/* a string for a one-entry list */
+	bool predicate;		/* set only if the module lists it */
+	bool include;		/* required; must include a function */
+	bool nonempty;		/* must not be set empty */
+	const char *noun;	/* what one list entry is */
+	rule_fn rule;		/* checks one entry (AK_WORDS: the features) */
+	size_t known;		/* AK_WORDS: its list in struct features */
+	size_t limit;		/* in struct limits: most entries, or largest */
+	unsigned long min;	/* AK_UINT: the smallest value */
+};
+
+struct json;
+
+/* A hook's attributes, wherever they are kept. */
+struct hook_ref {
+	const struct hook_cfg *cfg;
+	bool enabled;
+	const char *tag;
+};
+
+extern const struct hook_attr hook_attrs[];
+extern const size_t nr_hook_attrs;
+
+const struct hook_attr *attr_find(const char *name);
+unsigned int attr_bit(const struct hook_attr *a);
+bool attr_in_cfg(const struct hook_attr *a);
+unsigned int attrs_config_mask(void);
 void hook_cfg_init(struct hook_cfg *cfg);
+void hook_cfg_mkdir(struct hook_cfg *cfg);
 void hook_cfg_free(struct hook_cfg *cfg);
+void hook_cfg_canonical(struct hook_cfg *cfg, const struct features *f);
+void attr_clear(const struct hook_attr *a, struct hook_cfg *cfg);
+void attr_set_text(const struct hook_attr *a, struct hook_cfg *cfg,
+		   const char *text);
+bool attr_equal(const struct hook_attr *a, const struct hook_ref *x,
+		const struct hook_ref *y);
+bool attr_is_default(const struct hook_attr *a, const struct hook_cfg *cfg);
+char *attr_value(const struct hook_attr *a, const struct hook_cfg *cfg);
+char *attr_text(const struct hook_attr *a, const struct hook_ref *h);
+void attr_json(struct json *j, const char *key, const struct hook_attr *a,
+	       const struct hook_ref *h);
+void attr_export(FILE *f, const struct hook_attr *a, const struct hook_ref *h);
+void export_string(FILE *f, const char *s);
+
+/* diag.c: errors kept as data, printed as text or JSON */
+struct diag {
+	char *file;		/* NULL: none */
+	unsigned int line;	/* 0: none */
+	char *message;
+	bool warning;
+};
+
+struct diags {
+	struct diag *v;
+	size_t n;
+	size_t cap;
+	unsigned int errors;	/* those not warnings */
+};
+
+extern struct diags run_diags;
+
+void diags_add(struct diags *d, bool warning, const char *file,
+	       unsigned int line, const char *fmt, ...) __printf(5, 6);
+void diags_print(FILE *f, const struct diags *d, size_t from);
+void diags_json(struct json *j, const char *key, const struct diags *d);
+void diags_free(struct diags *d);
+const char *suggest(const char *word, const struct strv *known);
 
 /* symbols.c: available_filter_functions */
 struct symbols {
@@ -138,6 +232,8 @@ struct symbols {
 int symbols_load(struct symbols *sym, const char *path);
 bool symbols_match(const struct symbols *sym, const char *glob);
 long symbols_count(const struct symbols *sym, const struct hook_cfg *cfg);
+long symbols_glob(const struct symbols *sym, const char *glob,
+		  struct strv *names);
 void symbols_free(struct symbols *sym);
 
 /* profile.c */
@@ -146,19 +242,27 @@ struct phook {
 	const config_setting_t *set;	/* the hook's group: its location */
 	struct hook_cfg cfg;
 	bool enabled;
+	const char *tag;	/* its own, or the profile's */
 	bool optional;
 	bool skip;		/* optional and missing on this kernel */
 };
+
+static inline struct hook_ref phook_ref(const struct phook *h)
+{
+	return (struct hook_ref){ &h->cfg, h->enabled, h->tag };
+}
 
 struct profile {
 	const char *path;	/* as named on the command line */
 	char *incdir;		/* where @include looks, NULL: "." */
 	const struct features *feat;	/* the flags and actions it may name */
 	config_t lc;
-	const char *tag;	/* owner tag written on every hook */
+	const char *tag;	/* owner tag of the hooks without their own */
+	char *default_tag;	/* profile_tag(): when it sets none */
 	struct phook *hooks;
 	size_t n;
 	unsigned int errors;
+	struct diags diags;	/* its errors and warnings, in order */
 };
 
 int profile_load(struct profile *p, const char *path, const struct features *f);
@@ -168,7 +272,26 @@ const char *profile_name(const struct profile *p);
 const struct phook *profile_find(const struct profile *p, const char *name);
 int profile_check_symbols(struct profile *p, const struct symbols *sym,
 			  bool strict);
+void profile_diag(struct profile *p, bool warning, const config_setting_t *s,
+		  const char *fmt, ...) __printf(4, 5);
 void profile_free(struct profile *p);
+
+/* list.c: what the globs match; hooks too wide to record every call */
+/*
+ * A hook whose action is log or stack writes one trace event per call
+ * of every function it hooks.  The hottest kernel functions are called
+ * millions of times a second, so the events of a few thousand of them
+ * overrun the trace buffer and cost the machine more than the hook can
+ * tell: "*" is about 39,000 functions on Debian's 6.1.  A thousand is
+ * far above what a hook written for one subsystem needs (sched.cfg's
+ * widest matches a few dozen), so only the mistake is refused.
+ */
+#define WIDE_HOOK_MAX	1000
+
+void print_list(FILE *f, const struct profile *p, const struct symbols *sym,
+		const struct strv *only, bool json);
+int profile_check_wide(struct profile *p, struct symbols *sym,
+		       const char *functions, bool force);
 
 /* kstate.c */
 struct khook {
@@ -192,6 +315,11 @@ struct kstate {
 	size_t n;
 };
 
+static inline struct hook_ref khook_ref(const struct khook *kh)
+{
+	return (struct hook_ref){ &kh->live, kh->enabled, kh->tag };
+}
+
 int kstate_open(struct kstate *ks, const char *root);
 int kstate_load(struct kstate *ks);
 int khook_load(const struct kstate *ks, const char *name, struct khook *kh);
@@ -199,23 +327,11 @@ const struct khook *kstate_find(const struct kstate *ks, const char *name);
 void khook_free(struct khook *kh);
 void kstate_free(struct kstate *ks);
 
-/* plan.c */
-enum {
-	DIFF_FILTER	 = 0x0001,
-	DIFF_NOTRACE	 = 0x0002,
-	DIFF_FLAGS	 = 0x0004,
-	DIFF_ACTION	 = 0x0008,
-	DIFF_ARGS	 = 0x0010,
-	DIFF_STACK_DEPTH = 0x0020,
-	DIFF_TARGET	 = 0x0040,
-	DIFF_PIDS	 = 0x0080,
-	DIFF_COMM	 = 0x0100,
-	DIFF_SAMPLE	 = 0x0200,
-	DIFF_ENABLED	 = 0x0400,
-	DIFF_TAG	 = 0x0800,
-	DIFF_STAGED	 = 0x1000,	/* rollback checks: staged attributes */
-	DIFF_CONFIG	 = 0x03ff,	/* needs a commit */
-};
+/* plan.c: which attributes differ, one attr_bit() each */
+#define DIFF_STAGED	0x80000000u	/* rollback checks: staged attributes */
+
+/* The attributes of struct hook_cfg: they need a commit. */
+#define DIFF_CONFIG	attrs_config_mask()
 
 enum change {
 	CHANGE_NONE,
@@ -268,6 +384,7 @@ struct target {
 struct plan_opts {
 	bool prune;
 	bool prune_all;
+	bool delete;		/* remove the profile's hooks instead */
 	const struct strv *only;
 };
 
@@ -314,7 +431,7 @@ void apply_run(struct plan *pl, const struct kstate *ks, struct outcome *out);
 void outcome_free(struct outcome *out);
 
 /* export.c */
-void export_profile(FILE *f, const struct kstate *ks);
+void export_profile(FILE *f, const struct kstate *ks, bool json);
 
 /* json.c: --json output, one document a line */
 struct json {
@@ -330,6 +447,7 @@ void j_real(struct json *j, const char *key, double val);
 void j_bool(struct json *j, const char *key, bool val);
 void j_strv(struct json *j, const char *key, const struct strv *sv);
 void j_end(struct json *j);
+extern unsigned int json_documents;	/* ended by j_end(): printed */
 
 /* output.c */
 void print_plan(FILE *f, const struct plan *pl, const char *profile, bool json);
@@ -339,6 +457,7 @@ void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 		   const struct outcome *out, bool json);
 void print_check(FILE *f, const struct profile *p, bool symbols, bool json);
 void print_invalid(FILE *f, const struct profile *p);
+void print_error(FILE *f, const char *profile, int status);
 
 /*
  * stat.c: fhook-stat, also fhook-apply --status.  It only reads: the hook

@@ -85,9 +85,13 @@ void j_strv(struct json *j, const char *key, const struct strv *sv)
 	j_close(j, ']');
 }
 
+/* A run with --json that printed none prints its errors as one. */
+unsigned int json_documents;
+
 /* Close the top-level object and end the line: one document a line. */
 void j_end(struct json *j)
 {
 	j_close(j, '}');
 	fputc('\n', j->f);
+	json_documents++;
 }

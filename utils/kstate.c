@@ -14,25 +14,6 @@
 
 #include "fhook-apply.h"
 
-/* What mkdir gives, except "action", which is "count" only when staged. */
-void hook_cfg_init(struct hook_cfg *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->args = FHOOK_ARGS_DEFAULT;
-	cfg->stack_depth = FHOOK_STACK_DEPTH_DEFAULT;
-	cfg->sample = FHOOK_SAMPLE_DEFAULT;
-}
-
-void hook_cfg_free(struct hook_cfg *cfg)
-{
-	strv_free(&cfg->filter);
-	strv_free(&cfg->notrace);
-	strv_free(&cfg->flags);
-	strv_free(&cfg->action);
-	strv_free(&cfg->pids);
-	strv_free(&cfg->comm);
-}
-
 /* The text of @root/@name/@attr, or NULL after printing why not. */
 static char *read_attr(const char *root, const char *name, const char *attr)
 {
@@ -55,40 +36,14 @@ static void chomp(char *s)
 		s[n - 1] = '\0';
 }
 
-static unsigned long number(const char *text)
-{
-	return strtoul(text, NULL, 10);
-}
-
-/* The first word of @text, or "": a target reads back as one name. */
-static void set_target(struct hook_cfg *cfg, const char *text)
-{
-	struct strv words = { 0 };
-
-	strv_add_words(&words, text);
-	snprintf(cfg->target, sizeof(cfg->target), "%s",
-		 words.n ? words.v[0] : "");
-	strv_free(&words);
-}
-
-/* Lists as the module reads them back; a --root tree may not be sorted. */
-static void cfg_canonical(struct hook_cfg *cfg)
-{
-	strv_sort_unique(&cfg->filter);
-	strv_sort_unique(&cfg->notrace);
-	strv_sort_unique(&cfg->comm);
-	pids_canonical(&cfg->pids);
-}
-
 /*
  * "key: words" lines of the live attribute, in any order.  A line an
  * older module does not write leaves the mkdir default.
  */
 static int parse_live(struct khook *kh, char *text)
 {
-	struct hook_cfg *live = &kh->live;
+	const struct hook_attr *a;
 	char *line, *end, *value;
-	struct strv *list;
 
 	for (line = text; *line; line = end) {
 		end = strchrnul(line, '\n');
@@ -98,146 +53,137 @@ static int parse_live(struct khook *kh, char *text)
 		if (!value)
 			return -EINVAL;
 		*value++ = '\0';
-		list = NULL;
-		if (!strcmp(line, "generation"))
+		a = attr_find(line);
+		if (a && attr_in_cfg(a))
+			attr_set_text(a, &kh->live, value);
+		else if (!strcmp(line, "generation"))
 			kh->generation = strtoull(value, NULL, 10);
-		else if (!strcmp(line, "filter"))
-			list = &live->filter;
-		else if (!strcmp(line, "notrace"))
-			list = &live->notrace;
-		else if (!strcmp(line, "flags"))
-			list = &live->flags;
-		else if (!strcmp(line, "action"))
-			list = &live->action;
-		else if (!strcmp(line, "args"))
-			live->args = number(value);
-		else if (!strcmp(line, "stack_depth"))
-			live->stack_depth = number(value);
-		else if (!strcmp(line, "target"))
-			set_target(live, value);
-		else if (!strcmp(line, "pids"))
-			list = &live->pids;
-		else if (!strcmp(line, "comm"))
-			list = &live->comm;
-		else if (!strcmp(line, "sample"))
-			live->sample = number(value);
 		else if (!strcmp(line, "functions"))
 			kh->functions = strtoll(value, NULL, 10);
-		if (list)
-			strv_add_words(list, value);
 	}
 	return 0;
 }
 
-enum {
-	A_LIVE, A_FILTER, A_NOTRACE, A_FLAGS, A_ACTION, A_ARGS, A_STACK_DEPTH,
-	A_TARGET, A_PIDS, A_COMM, A_SAMPLE, A_ENABLED, A_TAG, A_HITS, A_MISSED,
-	A_LAST_ERROR, NR_HOOK_ATTRS
-};
+/*
+ * The files of a hook besides hook_attrs[]: the committed configuration
+ * and what it did.
+ */
+enum { A_LIVE, A_HITS, A_MISSED, A_LAST_ERROR, NR_EXTRA_FILES };
 
-static const char * const hook_attrs[NR_HOOK_ATTRS] = {
+static const char * const extra_files[NR_EXTRA_FILES] = {
 	[A_LIVE]	= "live",
-	[A_FILTER]	= "filter",
-	[A_NOTRACE]	= "notrace",
-	[A_FLAGS]	= "flags",
-	[A_ACTION]	= "action",
-	[A_ARGS]	= "args",
-	[A_STACK_DEPTH]	= "stack_depth",
-	[A_TARGET]	= "target",
-	[A_PIDS]	= "pids",
-	[A_COMM]	= "comm",
-	[A_SAMPLE]	= "sample",
-	[A_ENABLED]	= "enabled",
-	[A_TAG]		= "tag",
 	[A_HITS]	= "hits",
 	[A_MISSED]	= "missed",
 	[A_LAST_ERROR]	= "last_error",
 };
 
 /*
- * What a module older than 0.2.0, which has no such attribute, means:
- * the mkdir default.  NULL: the attribute is always there.
+ * The text of attribute @a of hook @name, or NULL after saying why.  A
+ * module older than 0.2.0 has no such file for some: that means the
+ * mkdir default, "" for all but the numbers.
  */
-static const char * const hook_attr_absent[NR_HOOK_ATTRS] = {
-	[A_ARGS]	= "0",
-	[A_STACK_DEPTH]	= "16",
-	[A_TARGET]	= "",
-	[A_PIDS]	= "",
-	[A_COMM]	= "",
-	[A_SAMPLE]	= "1",
-};
-
-/* The text of one attribute of hook @name, or NULL after saying why. */
-static char *read_hook_attr(const char *root, const char *name, size_t i)
+static char *read_hook_attr(const char *root, const char *name,
+			    const struct hook_attr *a)
 {
-	char *path;
+	struct hook_cfg dflt;
+	char *path, *text;
 	bool absent;
 
-	if (hook_attr_absent[i]) {
-		xasprintf(&path, "%s/%s/%s", root, name, hook_attrs[i]);
+	if (a->since_0_2) {
+		xasprintf(&path, "%s/%s/%s", root, name, a->name);
 		absent = access(path, F_OK) && errno == ENOENT;
 		free(path);
-		if (absent)
-			return xstrdup(hook_attr_absent[i]);
+		if (absent) {
+			hook_cfg_init(&dflt);
+			text = attr_value(a, &dflt);
+			hook_cfg_free(&dflt);
+			return text;
+		}
 	}
-	return read_attr(root, name, hook_attrs[i]);
+	return read_attr(root, name, a->name);
 }
 
-static int khook_parse(struct khook *kh, char *text[NR_HOOK_ATTRS])
+static void khook_set(struct khook *kh, const struct hook_attr *a, char *text)
 {
-	struct hook_cfg *staged = &kh->staged;
+	if (attr_in_cfg(a)) {
+		attr_set_text(a, &kh->staged, text);
+	} else if (a->kind == AK_BOOL) {
+		kh->enabled = strtol(text, NULL, 10) != 0;
+	} else {
+		chomp(text);
+		kh->tag = xstrdup(text);
+	}
+}
+
+static int khook_parse(struct khook *kh, char *extra[NR_EXTRA_FILES],
+		       char **text)
+{
+	size_t i;
 
 	hook_cfg_init(&kh->live);
-	hook_cfg_init(staged);
+	hook_cfg_init(&kh->staged);
 	kh->functions = -1;
-	if (parse_live(kh, text[A_LIVE]))
+	if (parse_live(kh, extra[A_LIVE]))
 		return -EINVAL;
-	strv_add_words(&staged->filter, text[A_FILTER]);
-	strv_add_words(&staged->notrace, text[A_NOTRACE]);
-	strv_add_words(&staged->flags, text[A_FLAGS]);
-	strv_add_words(&staged->action, text[A_ACTION]);
-	staged->args = number(text[A_ARGS]);
-	staged->stack_depth = number(text[A_STACK_DEPTH]);
-	set_target(staged, text[A_TARGET]);
-	strv_add_words(&staged->pids, text[A_PIDS]);
-	strv_add_words(&staged->comm, text[A_COMM]);
-	staged->sample = number(text[A_SAMPLE]);
-	cfg_canonical(&kh->live);
-	cfg_canonical(staged);
-	kh->enabled = strtol(text[A_ENABLED], NULL, 10) != 0;
-	chomp(text[A_TAG]);
-	kh->tag = xstrdup(text[A_TAG]);
-	kh->hits = strtoull(text[A_HITS], NULL, 10);
-	kh->missed = strtoull(text[A_MISSED], NULL, 10);
-	chomp(text[A_LAST_ERROR]);
-	kh->last_error = xstrdup(text[A_LAST_ERROR]);
+	for (i = 0; i < nr_hook_attrs; i++)
+		khook_set(kh, &hook_attrs[i], text[i]);
+	/* a --root tree may not be sorted */
+	hook_cfg_canonical(&kh->live, NULL);
+	hook_cfg_canonical(&kh->staged, NULL);
+	kh->hits = strtoull(extra[A_HITS], NULL, 10);
+	kh->missed = strtoull(extra[A_MISSED], NULL, 10);
+	chomp(extra[A_LAST_ERROR]);
+	kh->last_error = xstrdup(extra[A_LAST_ERROR]);
+	return 0;
+}
+
+/* The files of hook @name in the order the module lists them. */
+static int read_hook_files(const struct kstate *ks, const char *name,
+			   char *extra[NR_EXTRA_FILES], char **text)
+{
+	size_t i;
+
+	extra[A_LIVE] = read_attr(ks->root, name, extra_files[A_LIVE]);
+	if (!extra[A_LIVE])
+		return -EIO;
+	for (i = 0; i < nr_hook_attrs; i++) {
+		text[i] = read_hook_attr(ks->root, name, &hook_attrs[i]);
+		if (!text[i])
+			return -EIO;
+	}
+	for (i = A_LIVE + 1; i < NR_EXTRA_FILES; i++) {
+		extra[i] = read_attr(ks->root, name, extra_files[i]);
+		if (!extra[i])
+			return -EIO;
+	}
 	return 0;
 }
 
 /* 0, -ENOENT when there is no such hook (silently), or -errno. */
 int khook_load(const struct kstate *ks, const char *name, struct khook *kh)
 {
-	char *text[NR_HOOK_ATTRS] = { 0 }, *dir;
+	char *extra[NR_EXTRA_FILES] = { 0 }, **text, *dir;
 	struct stat st;
 	int ret = 0;
 	size_t i;
 
 	memset(kh, 0, sizeof(*kh));
+	text = xcalloc(nr_hook_attrs, sizeof(*text));
 	xasprintf(&dir, "%s/%s", ks->root, name);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
 		ret = -ENOENT;
-	for (i = 0; i < NR_HOOK_ATTRS && !ret; i++) {
-		text[i] = read_hook_attr(ks->root, name, i);
-		if (!text[i])
-			ret = -EIO;
-	}
+	if (!ret)
+		ret = read_hook_files(ks, name, extra, text);
 	kh->name = xstrdup(name);
-	if (!ret && khook_parse(kh, text)) {
-		errmsg("%s/%s: unexpected content", dir, hook_attrs[A_LIVE]);
+	if (!ret && khook_parse(kh, extra, text)) {
+		errmsg("%s/%s: unexpected content", dir, extra_files[A_LIVE]);
 		ret = -EINVAL;
 	}
-	for (i = 0; i < NR_HOOK_ATTRS; i++)
+	for (i = 0; i < NR_EXTRA_FILES; i++)
+		free(extra[i]);
+	for (i = 0; i < nr_hook_attrs; i++)
 		free(text[i]);
+	free(text);
 	free(dir);
 	if (ret)
 		khook_free(kh);

@@ -25,6 +25,7 @@ enum mode {
 	MODE_CHECK_SYMBOLS,
 	MODE_EXPORT,
 	MODE_STATUS,
+	MODE_LIST,
 	NR_MODES,
 };
 
@@ -35,6 +36,8 @@ struct ctx {
 	const char *root;
 	const char *functions;
 	bool json;
+	bool force;		/* apply hooks too wide to record every call */
+	bool flush;		/* remove every hook: no profile */
 	struct stat_opts stat;
 	const char *stat_opt;	/* the first option only status mode takes */
 	bool top_set;
@@ -79,7 +82,8 @@ static void print_stat_help(FILE *f)
 		"Exit status:\n"
 		"  0  shown (--watch: until --count, SIGINT or SIGTERM)\n"
 		"  2  usage error\n"
-		"  3  the hooks could not be read, or FILE written\n",
+		"  3  the hooks could not be read (--watch: at the last refresh;\n"
+		"     --json and --prometheus then say so), or FILE not written\n",
 		prog, FHOOK_ROOT, STAT_TOP_DEFAULT, FHOOK_ROOT);
 }
 
@@ -92,7 +96,8 @@ static void print_help(FILE *f)
 	fprintf(f,
 		"Usage: %s [OPTIONS] PROFILE\n"
 		"       %s --plan|--diff|--check|--check-symbols [OPTIONS] PROFILE\n"
-		"       %s --export|--status [OPTIONS]\n"
+		"       %s --delete|--list [OPTIONS] PROFILE\n"
+		"       %s --export|--status|--flush [OPTIONS]\n"
 		"\n"
 		"Make the hooks in %s match PROFILE (see fhook.cfg(5)):\n"
 		"create missing hooks, re-commit changed ones, enable or disable them and\n"
@@ -109,12 +114,20 @@ static void print_help(FILE *f)
 		"  --export           print the live hooks as a canonical profile\n"
 		"  --status           table of hooks and their top functions: the same as\n"
 		"                     fhook-stat, with its options (fhook-stat --help)\n"
+		"  --delete           remove the hooks PROFILE defines that carry its tag\n"
+		"                     (a hook of that name with another tag: a warning);\n"
+		"                     with --plan, print the operations only\n"
+		"  --flush            remove every hook, whoever made it; no PROFILE\n"
+		"  --list             per hook and glob, the traceable functions matched;\n"
+		"                     exit 1 when a glob of a hook not optional matches none\n"
 		"\n"
 		"Options:\n"
 		"  --prune            also remove hooks that are not in PROFILE and carry its\n"
-		"                     tag (\"%s\" unless the profile sets one)\n"
+		"                     tag (\"%s:NAME\" for NAME.cfg unless it sets one)\n"
 		"  --prune-all        also remove hooks not in PROFILE made by anyone\n"
 		"  --only NAME        only this hook of PROFILE (repeatable)\n"
+		"  --force            apply a hook that logs or stacks every call of more\n"
+		"                     than %d functions (refused without it)\n"
 		"  --json             one JSON object on stdout\n"
 		"  --root DIR         fhook's configfs directory (default %s)\n"
 		"  --functions FILE   traceable functions (default available_filter_functions\n"
@@ -131,7 +144,8 @@ static void print_help(FILE *f)
 		"  2  usage error; --diff: also an invalid profile\n"
 		"  3  failed, and every hook touched was restored (or none was touched)\n"
 		"  4  failed, and the rollback failed too: what is left is listed\n",
-		prog, prog, prog, FHOOK_ROOT, FHOOK_TAG, FHOOK_ROOT, FHOOK_LOCK);
+		prog, prog, prog, prog, FHOOK_ROOT, FHOOK_TAG, WIDE_HOOK_MAX,
+		FHOOK_ROOT, FHOOK_LOCK);
 }
 
 static int usage_error(const char *msg, const char *arg)
@@ -176,13 +190,19 @@ static bool has_optional(const struct profile *p)
 	return false;
 }
 
-/* Optional hooks need the function list; --check-symbols needs it all. */
+/*
+ * Optional hooks need the function list; --check-symbols and --list need
+ * it all.  --list lists what matches nothing too, then fails.  --delete
+ * removes the hooks whatever this kernel has.
+ */
 static int check_symbols(struct ctx *c)
 {
-	bool strict = c->mode == MODE_CHECK_SYMBOLS;
+	bool list = c->mode == MODE_LIST;
+	bool strict = c->mode == MODE_CHECK_SYMBOLS || list;
 	int ret;
 
-	if (c->mode == MODE_CHECK || (!strict && !has_optional(&c->profile)))
+	if (c->mode == MODE_CHECK || c->popts.delete ||
+	    (!strict && !has_optional(&c->profile)))
 		return 0;
 	ret = symbols_load(&c->sym, c->functions);
 	if (ret && strict) {
@@ -194,7 +214,17 @@ static int check_symbols(struct ctx *c)
 			c->sym.path, strerror(-ret));
 		return 0;
 	}
-	if (profile_check_symbols(&c->profile, &c->sym, strict))
+	if (profile_check_symbols(&c->profile, &c->sym, strict) && !list)
+		return invalid(c);
+	return 0;
+}
+
+/* Hooks that record every call of too many functions: see list.c. */
+static int check_wide(struct ctx *c)
+{
+	if (c->mode == MODE_LIST || c->popts.delete)
+		return 0;
+	if (profile_check_wide(&c->profile, &c->sym, c->functions, c->force))
 		return invalid(c);
 	return 0;
 }
@@ -213,7 +243,8 @@ static int check_only(struct ctx *c)
 /* Everything that reads a profile starts here. */
 static int load_profile(struct ctx *c)
 {
-	bool check = c->mode == MODE_CHECK || c->mode == MODE_CHECK_SYMBOLS;
+	bool check = c->mode == MODE_CHECK || c->mode == MODE_CHECK_SYMBOLS ||
+		     c->mode == MODE_LIST;
 	int ret;
 
 	ret = load_features(c, !check);
@@ -224,7 +255,36 @@ static int load_profile(struct ctx *c)
 	ret = check_only(c);
 	if (!ret)
 		ret = check_symbols(c);
+	if (!ret)
+		ret = check_wide(c);
 	return ret;
+}
+
+/* --flush: pruning every hook not in a profile without hooks. */
+static int flush_profile(struct ctx *c)
+{
+	int ret = load_features(c, true);
+
+	if (ret)
+		return ret;
+	c->profile.path = "--flush";
+	c->profile.feat = &c->ks.feat;
+	c->profile.tag = "";
+	config_init(&c->profile.lc);
+	c->popts.prune = true;
+	c->popts.prune_all = true;
+	return 0;
+}
+
+static int run_list(struct ctx *c)
+{
+	int ret = load_profile(c);
+
+	if (ret)
+		return ret;
+	print_list(stdout, &c->profile, &c->sym, c->only.n ? &c->only : NULL,
+		   c->json);
+	return c->profile.errors ? EXIT_INVALID : EXIT_APPLIED;
 }
 
 static int run_check(struct ctx *c)
@@ -239,7 +299,7 @@ static int run_check(struct ctx *c)
 
 static int plan_for(struct ctx *c, struct plan *pl)
 {
-	int ret = load_profile(c);
+	int ret = c->flush ? flush_profile(c) : load_profile(c);
 
 	if (ret)
 		return ret;
@@ -258,7 +318,8 @@ static int run_plan(struct ctx *c)
 
 	if (ret)
 		return ret;
-	print_plan(stdout, &pl, c->profile_path, c->json);
+	print_plan(stdout, &pl, c->flush ? "--flush" : c->profile_path,
+		   c->json);
 	plan_free(&pl);
 	return 0;
 }
@@ -307,7 +368,7 @@ static int run_export(struct ctx *c)
 	int ret = read_kernel(c);
 
 	if (!ret)
-		export_profile(stdout, &c->ks);
+		export_profile(stdout, &c->ks, c->json);
 	return ret;
 }
 
@@ -336,6 +397,7 @@ static const struct mode_desc {
 	[MODE_CHECK_SYMBOLS]	= { "--check-symbols",	true,	run_check },
 	[MODE_EXPORT]		= { "--export",		false,	run_export },
 	[MODE_STATUS]		= { "--status",		false,	run_status },
+	[MODE_LIST]		= { "--list",		true,	run_list },
 };
 
 enum {
@@ -347,6 +409,9 @@ enum {
 	OPT_FUNCTIONS,
 	OPT_LOCK,
 	OPT_LOCK_TIMEOUT,
+	OPT_DELETE,
+	OPT_FLUSH,
+	OPT_FORCE,
 	OPT_TOP,
 	OPT_WATCH,
 	OPT_COUNT,
@@ -362,6 +427,10 @@ static const struct option options[] = {
 	  OPT_MODE + MODE_CHECK_SYMBOLS },
 	{ "export",		no_argument,		NULL, OPT_MODE + MODE_EXPORT },
 	{ "status",		no_argument,		NULL, OPT_MODE + MODE_STATUS },
+	{ "list",		no_argument,		NULL, OPT_MODE + MODE_LIST },
+	{ "delete",		no_argument,		NULL, OPT_DELETE },
+	{ "flush",		no_argument,		NULL, OPT_FLUSH },
+	{ "force",		no_argument,		NULL, OPT_FORCE },
 	{ "prune",		no_argument,		NULL, OPT_PRUNE },
 	{ "prune-all",		no_argument,		NULL, OPT_PRUNE_ALL },
 	{ "only",		required_argument,	NULL, OPT_ONLY },
@@ -370,6 +439,21 @@ static const struct option options[] = {
 	{ "functions",		required_argument,	NULL, OPT_FUNCTIONS },
 	{ "lock",		required_argument,	NULL, OPT_LOCK },
 	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
+	{ "top",		required_argument,	NULL, OPT_TOP },
+	{ "watch",		optional_argument,	NULL, OPT_WATCH },
+	{ "interval",		required_argument,	NULL, 'n' },
+	{ "count",		required_argument,	NULL, OPT_COUNT },
+	{ "prometheus",		optional_argument,	NULL, OPT_PROMETHEUS },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 },
+};
+
+/* fhook-stat's own: fhook-apply's modes and options are unknown to it. */
+static const struct option stat_options[] = {
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "root",		required_argument,	NULL, OPT_ROOT },
+	{ "functions",		required_argument,	NULL, OPT_FUNCTIONS },
 	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "watch",		optional_argument,	NULL, OPT_WATCH },
 	{ "interval",		required_argument,	NULL, 'n' },
@@ -503,6 +587,15 @@ static int parse_opt(struct ctx *c, int opt, int *ret)
 	case OPT_PRUNE:
 		c->popts.prune = true;
 		break;
+	case OPT_DELETE:
+		c->popts.delete = true;
+		break;
+	case OPT_FLUSH:
+		c->flush = true;
+		break;
+	case OPT_FORCE:
+		c->force = true;
+		break;
 	case OPT_ONLY:
 		strv_add(&c->only, optarg);
 		c->popts.only = &c->only;
@@ -539,15 +632,47 @@ static int parse_opt(struct ctx *c, int opt, int *ret)
 }
 
 /* Arguments that fit the mode, or a usage error. */
+/* --delete and --flush: apply or --plan, without --prune or each other. */
+static int check_removal(const struct ctx *c, int nargs)
+{
+	const char *opt = c->flush ? "--flush" : "--delete";
+
+	if (!c->flush && !c->popts.delete)
+		return 0;
+	if (c->flush && c->popts.delete)
+		return usage_error("--delete and --flush cannot be combined",
+				   NULL);
+	if (c->mode != MODE_APPLY && c->mode != MODE_PLAN)
+		return usage_error(opt, " works alone or with --plan");
+	if (c->popts.prune)
+		return usage_error(opt, " cannot be combined with --prune");
+	if (c->flush && c->only.n)
+		return usage_error("--only needs a PROFILE", NULL);
+	if (c->flush && nargs)
+		return usage_error("--flush takes no PROFILE", NULL);
+	return 0;
+}
+
 static int check_args(struct ctx *c, int argc, char **argv)
 {
 	const struct mode_desc *m = &modes[c->mode];
 	int nargs = argc - optind;
+	bool profile = m->profile && !c->flush;
+	int ret;
 
-	if (m->profile && nargs != 1)
+	ret = check_removal(c, nargs);
+	if (ret)
+		return ret;
+	if (profile && nargs != 1)
 		return usage_error(nargs ? "one PROFILE only" : "no PROFILE given",
 				   NULL);
-	if (!m->profile && nargs)
+	/* fhook-stat has no modes: not "--status takes no PROFILE" */
+	if (nargs && !strcmp(prog, "fhook-stat")) {
+		errmsg("unexpected argument '%s' (%s takes no PROFILE; see %s --help)",
+		       argv[optind], prog, prog);
+		return EXIT_USAGE;
+	}
+	if (!profile && nargs)
 		return usage_error(m->option ? m->option : prog,
 				   " takes no PROFILE");
 	if (c->popts.prune && c->mode != MODE_APPLY && c->mode != MODE_PLAN &&
@@ -567,14 +692,38 @@ static int check_args(struct ctx *c, int argc, char **argv)
 	    (!c->stat.output || !strcmp(c->stat.output, "-")))
 		return usage_error("--watch with --prometheus needs a FILE",
 				   NULL);
-	c->profile_path = m->profile ? argv[optind] : NULL;
+	c->profile_path = profile ? argv[optind] : NULL;
 	return 0;
+}
+
+/* getopt's complaint, ours (opterr is off) so that --json can say it. */
+static int bad_option(int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char *msg;
+	int ret;
+
+	if (strncmp(arg, "--", 2) && optopt > 0 && optopt < 0x100)
+		xasprintf(&msg, "%s -- '%c'", opt == ':' ?
+			  "option requires an argument" : "invalid option",
+			  optopt);
+	else if (opt == ':')
+		xasprintf(&msg, "option '%s' requires an argument", arg);
+	else if (optopt)
+		xasprintf(&msg, "option '%.*s' takes no argument",
+			  (int)strcspn(arg, "="), arg);
+	else
+		xasprintf(&msg, "unrecognized option '%s'", arg);
+	ret = usage_error(msg, NULL);
+	free(msg);
+	return ret;
 }
 
 /* False to go on; true to stop with exit code *@ret. */
 static bool parse_args(struct ctx *c, int argc, char **argv, int *ret)
 {
 	const char *base = strrchr(argv[0], '/');
+	const struct option *opts = options;
 	int opt;
 
 	c->root = FHOOK_ROOT;
@@ -588,8 +737,15 @@ static bool parse_args(struct ctx *c, int argc, char **argv, int *ret)
 		prog = "fhook-stat";
 		c->mode = MODE_STATUS;
 		c->mode_set = true;
+		opts = stat_options;
 	}
-	while ((opt = getopt_long(argc, argv, "hVn:", options, NULL)) != -1) {
+	argv[0] = (char *)prog;		/* getopt's messages start with it */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hVn:", opts, NULL)) != -1) {
+		if (opt == '?' || opt == ':') {
+			*ret = bad_option(opt, argv);
+			return true;
+		}
 		if (opt == OPT_WATCH || opt == OPT_PROMETHEUS)
 			optional_arg(argc, argv, opt);
 		if (parse_opt(c, opt, ret))
@@ -599,6 +755,17 @@ static bool parse_args(struct ctx *c, int argc, char **argv, int *ret)
 	return *ret != 0;
 }
 
+/* --json, even when a usage error stopped before getopt reached it. */
+static bool wants_json(const struct ctx *c, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && !c->json && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return c->json;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -606,6 +773,9 @@ int main(int argc, char **argv)
 
 	if (!parse_args(&c, argc, argv, &ret))
 		ret = modes[c.mode].run(&c);
+	/* with --json, a run that printed nothing else prints its errors */
+	if (ret && !json_documents && wants_json(&c, argc, argv))
+		print_error(stdout, c.profile_path, ret);
 	if (c.profile.path)
 		profile_free(&c.profile);
 	kstate_free(&c.ks);

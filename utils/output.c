@@ -20,114 +20,6 @@ static const char * const change_names[] = {
 	[CHANGE_REMOVE]	= "remove",
 };
 
-/* The attributes a profile sets, in the order the module lists them. */
-static const struct attr {
-	unsigned int bit;
-	const char *name;
-} attrs[] = {
-	{ DIFF_FILTER,		"filter" },
-	{ DIFF_NOTRACE,		"notrace" },
-	{ DIFF_FLAGS,		"flags" },
-	{ DIFF_ACTION,		"action" },
-	{ DIFF_ARGS,		"args" },
-	{ DIFF_STACK_DEPTH,	"stack_depth" },
-	{ DIFF_TARGET,		"target" },
-	{ DIFF_PIDS,		"pids" },
-	{ DIFF_COMM,		"comm" },
-	{ DIFF_SAMPLE,		"sample" },
-	{ DIFF_ENABLED,		"enabled" },
-	{ DIFF_TAG,		"tag" },
-	{ DIFF_STAGED,		"staged" },
-};
-
-#define NR_ATTRS	ARRAY_SIZE(attrs)
-
-/* The list attribute @bit of @cfg, NULL for the others. */
-static const struct strv *cfg_list(const struct hook_cfg *cfg, unsigned int bit)
-{
-	switch (bit) {
-	case DIFF_FILTER:
-		return &cfg->filter;
-	case DIFF_NOTRACE:
-		return &cfg->notrace;
-	case DIFF_FLAGS:
-		return &cfg->flags;
-	case DIFF_ACTION:
-		return &cfg->action;
-	case DIFF_PIDS:
-		return &cfg->pids;
-	case DIFF_COMM:
-		return &cfg->comm;
-	default:
-		return NULL;
-	}
-}
-
-/* The number attribute @bit of @cfg. */
-static unsigned long cfg_number(const struct hook_cfg *cfg, unsigned int bit)
-{
-	switch (bit) {
-	case DIFF_ARGS:
-		return cfg->args;
-	case DIFF_STACK_DEPTH:
-		return cfg->stack_depth;
-	default:
-		return cfg->sample;
-	}
-}
-
-static bool is_number(unsigned int bit)
-{
-	return bit == DIFF_ARGS || bit == DIFF_STACK_DEPTH || bit == DIFF_SAMPLE;
-}
-
-/* One attribute's value as text: lists space-separated, "(none)" if empty. */
-static char *attr_text(const struct hook_cfg *cfg, bool enabled,
-		       const char *tag, unsigned int bit)
-{
-	char *s;
-
-	if (bit == DIFF_ENABLED)
-		return xstrdup(enabled ? "1" : "0");
-	if (bit == DIFF_TAG)
-		return xstrdup(*tag ? tag : "(none)");
-	if (bit == DIFF_TARGET)
-		return xstrdup(*cfg->target ? cfg->target : "(none)");
-	if (is_number(bit)) {
-		xasprintf(&s, "%lu", cfg_number(cfg, bit));
-		return s;
-	}
-	s = strv_join(cfg_list(cfg, bit), " ");
-	if (*s)
-		return s;
-	free(s);
-	return xstrdup("(none)");
-}
-
-static void j_attr(struct json *j, const char *key, const struct hook_cfg *cfg,
-		   bool enabled, const char *tag, unsigned int bit)
-{
-	const struct strv *pids = &cfg->pids;
-	size_t i;
-
-	if (bit == DIFF_ENABLED) {
-		j_bool(j, key, enabled);
-	} else if (bit == DIFF_TAG) {
-		j_str(j, key, tag);
-	} else if (bit == DIFF_TARGET) {
-		j_str(j, key, cfg->target);
-	} else if (is_number(bit)) {
-		j_num(j, key, cfg_number(cfg, bit));
-	} else if (bit == DIFF_PIDS) {
-		j_open(j, key, '[');
-		for (i = 0; i < pids->n; i++)
-			j_num(j, NULL, strtoll(pids->v[i], NULL, 10));
-		j_close(j, ']');
-	} else {
-		j_strv(j, key, cfg_list(cfg, bit));
-	}
-}
-
 static void where(char *buf, size_t size, const struct profile *p,
 		  const struct item *it)
 {
@@ -138,15 +30,19 @@ static void where(char *buf, size_t size, const struct profile *p,
 			 *it->kh->tag ? it->kh->tag : "(none)");
 }
 
+/* The names of the attributes in @diffs, "staged" last. */
 static void diffs_text(char *buf, size_t size, unsigned int diffs)
 {
-	size_t i, len = 0;
+	const struct hook_attr *a;
+	size_t len = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < NR_ATTRS; i++)
-		if (diffs & attrs[i].bit)
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+		if (diffs & attr_bit(a))
 			len += snprintf(buf + len, size - len, "%s%s",
-					len ? ", " : "", attrs[i].name);
+					len ? ", " : "", a->name);
+	if (diffs & DIFF_STAGED)
+		snprintf(buf + len, size - len, "%sstaged", len ? ", " : "");
 }
 
 static void plan_summary(FILE *f, const struct plan *pl, const char *prefix)
@@ -266,26 +162,28 @@ static void diff_item_text(FILE *f, const struct profile *p,
 			   const struct item *it)
 {
 	static const char marks[] = { ' ', '+', '~', '-' };
-	const struct phook *ph = it->ph;
 	const struct khook *kh = it->kh;
+	struct hook_ref want, live;
+	const struct hook_attr *a;
 	char loc[512], *old, *new;
-	size_t i;
 
 	where(loc, sizeof(loc), p, it);
 	fprintf(f, "%c %s (%s)\n", marks[it->change], it->name, loc);
-	for (i = 0; i < NR_ATTRS && it->change != CHANGE_REMOVE; i++) {
-		if (attrs[i].bit == DIFF_STAGED)
+	if (it->change == CHANGE_REMOVE)
+		return;
+	want = phook_ref(it->ph);
+	if (kh)
+		live = khook_ref(kh);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++) {
+		if (it->change == CHANGE_UPDATE && !(it->diffs & attr_bit(a)))
 			continue;
-		if (it->change == CHANGE_UPDATE && !(it->diffs & attrs[i].bit))
-			continue;
-		new = attr_text(&ph->cfg, ph->enabled, p->tag, attrs[i].bit);
+		new = attr_text(a, &want);
 		if (kh) {
-			old = attr_text(&kh->live, kh->enabled, kh->tag,
-					attrs[i].bit);
-			fprintf(f, "    %s: %s -> %s\n", attrs[i].name, old, new);
+			old = attr_text(a, &live);
+			fprintf(f, "    %s: %s -> %s\n", a->name, old, new);
 			free(old);
 		} else {
-			fprintf(f, "    %s: %s\n", attrs[i].name, new);
+			fprintf(f, "    %s: %s\n", a->name, new);
 		}
 		free(new);
 	}
@@ -296,8 +194,9 @@ static void diff_item_json(struct json *j, const struct profile *p,
 {
 	const struct phook *ph = it->ph;
 	const struct khook *kh = it->kh;
+	struct hook_ref want, live;
+	const struct hook_attr *a;
 	char loc[512];
-	size_t i;
 
 	j_open(j, NULL, '{');
 	j_str(j, "hook", it->name);
@@ -306,18 +205,21 @@ static void diff_item_json(struct json *j, const struct profile *p,
 		profile_where(p, ph->set, loc, sizeof(loc));
 	j_str(j, "where", ph ? loc : NULL);
 	j_open(j, "attributes", '[');
-	for (i = 0; i < NR_ATTRS && it->change != CHANGE_REMOVE; i++) {
-		if (attrs[i].bit == DIFF_STAGED ||
-		    (it->change == CHANGE_UPDATE && !(it->diffs & attrs[i].bit)))
+	if (ph)
+		want = phook_ref(ph);
+	if (kh)
+		live = khook_ref(kh);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++) {
+		if (it->change == CHANGE_REMOVE ||
+		    (it->change == CHANGE_UPDATE && !(it->diffs & attr_bit(a))))
 			continue;
 		j_open(j, NULL, '{');
-		j_str(j, "name", attrs[i].name);
+		j_str(j, "name", a->name);
 		if (kh)
-			j_attr(j, "kernel", &kh->live, kh->enabled, kh->tag,
-			       attrs[i].bit);
+			attr_json(j, "kernel", a, &live);
 		else
 			j_str(j, "kernel", NULL);
-		j_attr(j, "profile", &ph->cfg, ph->enabled, p->tag, attrs[i].bit);
+		attr_json(j, "profile", a, &want);
 		j_close(j, '}');
 	}
 	j_close(j, ']');
@@ -387,8 +289,9 @@ static void left_text(const struct plan *pl, const struct left *l)
 {
 	const struct khook *before = pl->items[l->item].kh;
 	const char *name = pl->items[l->item].name;
+	struct hook_ref n, b;
+	const struct hook_attr *a;
 	char *now, *was;
-	size_t i;
 
 	if (l->absent || l->extra || l->unreadable) {
 		errmsg("not restored: %s: %s", name,
@@ -396,22 +299,20 @@ static void left_text(const struct plan *pl, const struct left *l)
 		       l->extra ? "exists, was absent" : "cannot be read back");
 		return;
 	}
-	for (i = 0; i < NR_ATTRS; i++) {
-		if (!(l->diffs & attrs[i].bit))
+	n = khook_ref(&l->now);
+	b = khook_ref(before);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++) {
+		if (!(l->diffs & attr_bit(a)))
 			continue;
-		if (attrs[i].bit == DIFF_STAGED) {
-			errmsg("not restored: %s: staged attributes differ", name);
-			continue;
-		}
-		now = attr_text(&l->now.live, l->now.enabled, l->now.tag,
-				attrs[i].bit);
-		was = attr_text(&before->live, before->enabled, before->tag,
-				attrs[i].bit);
-		errmsg("not restored: %s: %s: now %s, was %s", name,
-		       attrs[i].name, now, was);
+		now = attr_text(a, &n);
+		was = attr_text(a, &b);
+		errmsg("not restored: %s: %s: now %s, was %s", name, a->name,
+		       now, was);
 		free(now);
 		free(was);
 	}
+	if (l->diffs & DIFF_STAGED)
+		errmsg("not restored: %s: staged attributes differ", name);
 }
 
 static void outcome_text(FILE *f, const struct plan *pl,
@@ -466,12 +367,14 @@ static void failure_text(const struct plan *pl, const struct profile *p,
 /* The names of the attributes in @diffs, as a JSON array. */
 static void j_diffs(struct json *j, const char *key, unsigned int diffs)
 {
-	size_t i;
+	const struct hook_attr *a;
 
 	j_open(j, key, '[');
-	for (i = 0; i < NR_ATTRS; i++)
-		if (diffs & attrs[i].bit)
-			j_str(j, NULL, attrs[i].name);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+		if (diffs & attr_bit(a))
+			j_str(j, NULL, a->name);
+	if (diffs & DIFF_STAGED)
+		j_str(j, NULL, "staged");
 	j_close(j, ']');
 }
 
@@ -585,6 +488,30 @@ void print_invalid(FILE *f, const struct profile *p)
 	j_open(&j, NULL, '{');
 	j_str(&j, "profile", profile_name(p));
 	j_str(&j, "status", "invalid");
-	j_num(&j, "errors", p->errors);
+	diags_json(&j, "errors", &p->diags);
+	j_end(&j);
+}
+
+/*
+ * A run that failed before it had anything else to print: a usage error,
+ * no module, the lock held.  Its errors are every errmsg() of the run.
+ */
+void print_error(FILE *f, const char *profile, int status)
+{
+	static const char * const names[] = {
+		[EXIT_INVALID]		= "invalid",
+		[EXIT_USAGE]		= "usage",
+		[EXIT_FAILED]		= "failed",
+		[EXIT_INCOMPLETE]	= "incomplete",
+	};
+	struct json j = { .f = f };
+
+	j_open(&j, NULL, '{');
+	j_str(&j, "profile", profile && strcmp(profile, "-") ? profile :
+		  profile ? "<stdin>" : NULL);
+	j_str(&j, "status", status > 0 && status < (int)ARRAY_SIZE(names) ?
+		  names[status] : "error");
+	j_num(&j, "exit", status);
+	diags_json(&j, "errors", &run_diags);
 	j_end(&j);
 }

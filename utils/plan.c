@@ -14,28 +14,13 @@
 /* The DIFF_* bits of the committed attributes in which @a and @b differ. */
 unsigned int cfg_diffs(const struct hook_cfg *a, const struct hook_cfg *b)
 {
+	const struct hook_ref x = { .cfg = a }, y = { .cfg = b };
+	const struct hook_attr *at;
 	unsigned int d = 0;
 
-	if (!strv_equal(&a->filter, &b->filter))
-		d |= DIFF_FILTER;
-	if (!strv_equal(&a->notrace, &b->notrace))
-		d |= DIFF_NOTRACE;
-	if (!strv_equal(&a->flags, &b->flags))
-		d |= DIFF_FLAGS;
-	if (!strv_equal(&a->action, &b->action))
-		d |= DIFF_ACTION;
-	if (a->args != b->args)
-		d |= DIFF_ARGS;
-	if (a->stack_depth != b->stack_depth)
-		d |= DIFF_STACK_DEPTH;
-	if (strcmp(a->target, b->target))
-		d |= DIFF_TARGET;
-	if (!strv_equal(&a->pids, &b->pids))
-		d |= DIFF_PIDS;
-	if (!strv_equal(&a->comm, &b->comm))
-		d |= DIFF_COMM;
-	if (a->sample != b->sample)
-		d |= DIFF_SAMPLE;
+	for (at = hook_attrs; at < hook_attrs + nr_hook_attrs; at++)
+		if (attr_in_cfg(at) && !attr_equal(at, &x, &y))
+			d |= attr_bit(at);
 	return d;
 }
 
@@ -43,12 +28,14 @@ unsigned int cfg_diffs(const struct hook_cfg *a, const struct hook_cfg *b)
 unsigned int hook_diffs(const struct hook_cfg *cfg, bool enabled,
 			const char *tag, const struct khook *kh)
 {
-	unsigned int d = cfg_diffs(cfg, &kh->live);
+	const struct hook_ref want = { cfg, enabled, tag };
+	const struct hook_ref live = { &kh->live, kh->enabled, kh->tag };
+	const struct hook_attr *a;
+	unsigned int d = 0;
 
-	if (enabled != kh->enabled)
-		d |= DIFF_ENABLED;
-	if (strcmp(tag, kh->tag))
-		d |= DIFF_TAG;
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+		if (!attr_equal(a, &want, &live))
+			d |= attr_bit(a);
 	return d;
 }
 
@@ -79,75 +66,24 @@ static void add_write(struct plan *pl, size_t item, const char *attr,
 	op->value = xstrdup(value);
 }
 
-static void add_list(struct plan *pl, size_t item, const char *attr,
-		     const struct strv *sv)
-{
-	char *value = strv_join(sv, " ");
-
-	add_write(pl, item, attr, value);
-	free(value);
-}
-
-static void add_number(struct plan *pl, size_t item, const char *attr,
-		       unsigned long n)
-{
-	char value[24];
-
-	snprintf(value, sizeof(value), "%lu", n);
-	add_write(pl, item, attr, value);
-}
-
 /*
- * Write staged attribute @bit of @want, in the order configfs-layout.md
- * lists them; every one of them is validated only on its own until the
- * commit.
+ * The staged attributes in @mask (DIFF_* bits), in the order
+ * configfs-layout.md lists them; each is validated only on its own
+ * until the commit.
  */
-static void add_staged(struct plan *pl, size_t item,
-		       const struct hook_cfg *want, unsigned int bit)
-{
-	switch (bit) {
-	case DIFF_FILTER:
-		add_list(pl, item, "filter", &want->filter);
-		break;
-	case DIFF_NOTRACE:
-		add_list(pl, item, "notrace", &want->notrace);
-		break;
-	case DIFF_FLAGS:
-		add_list(pl, item, "flags", &want->flags);
-		break;
-	case DIFF_ACTION:
-		add_list(pl, item, "action", &want->action);
-		break;
-	case DIFF_ARGS:
-		add_number(pl, item, "args", want->args);
-		break;
-	case DIFF_STACK_DEPTH:
-		add_number(pl, item, "stack_depth", want->stack_depth);
-		break;
-	case DIFF_TARGET:
-		add_write(pl, item, "target", want->target);
-		break;
-	case DIFF_PIDS:
-		add_list(pl, item, "pids", &want->pids);
-		break;
-	case DIFF_COMM:
-		add_list(pl, item, "comm", &want->comm);
-		break;
-	case DIFF_SAMPLE:
-		add_number(pl, item, "sample", want->sample);
-		break;
-	}
-}
-
-/* The staged attributes in @mask (DIFF_* bits), in their order. */
 static void add_staged_mask(struct plan *pl, size_t item,
 			    const struct hook_cfg *want, unsigned int mask)
 {
-	unsigned int bit;
+	const struct hook_attr *a;
+	char *value;
 
-	for (bit = DIFF_FILTER; bit <= DIFF_SAMPLE; bit <<= 1)
-		if (mask & bit)
-			add_staged(pl, item, want, bit);
+	for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++) {
+		if (!attr_in_cfg(a) || !(mask & attr_bit(a)))
+			continue;
+		value = attr_value(a, want);
+		add_write(pl, item, a->name, value);
+		free(value);
+	}
 }
 
 /* Staged attributes, written only where they differ from @now. */
@@ -199,8 +135,7 @@ void plan_hook(struct plan *pl, size_t item, const struct khook *cur,
 	if (!c) {
 		/* what mkdir gives (configfs-layout.md) */
 		hook_cfg_init(&fresh.live);
-		hook_cfg_init(&fresh.staged);
-		strv_add(&fresh.staged.action, "count");
+		hook_cfg_mkdir(&fresh.staged);
 		add_op(pl, item, OP_MKDIR);
 		c = &fresh;
 	}
@@ -216,6 +151,7 @@ void plan_hook(struct plan *pl, size_t item, const struct khook *cur,
 		add_write(pl, item, "enabled", t->enabled ? "1" : "0");
 	if (t->staged)
 		restore_staged(pl, item, commit ? t->cfg : &c->staged, t->staged);
+	hook_cfg_free(&fresh.live);
 	hook_cfg_free(&fresh.staged);
 }
 
@@ -233,6 +169,44 @@ static bool prunable(const struct khook *kh, const struct profile *p,
 	return o->prune_all || !strcmp(kh->tag, p->tag);
 }
 
+/*
+ * --delete: hook @h of the profile, if it exists and carries the tag the
+ * profile gives it.  One with another tag is someone else's, made by
+ * hand or by another profile with a hook of the same name: left alone.
+ */
+static bool deletable(const struct phook *h, const struct khook *kh)
+{
+	if (!kh)
+		return false;
+	if (strcmp(kh->tag, h->tag)) {
+		warnmsg("hook '%s' not deleted: its tag is '%s', not '%s'",
+			h->name, kh->tag, h->tag);
+		return false;
+	}
+	return true;
+}
+
+static void add_deletions(struct plan *pl, const struct profile *p,
+			  const struct kstate *ks, const struct plan_opts *o)
+{
+	const struct khook *kh;
+	struct item *it;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (o->only && !strv_has(o->only, p->hooks[i].name))
+			continue;
+		kh = kstate_find(ks, p->hooks[i].name);
+		if (!deletable(&p->hooks[i], kh))
+			continue;
+		it = &pl->items[pl->n++];
+		it->name = p->hooks[i].name;
+		it->ph = &p->hooks[i];
+		it->kh = kh;
+		it->change = CHANGE_REMOVE;
+	}
+}
+
 static void add_items(struct plan *pl, const struct profile *p,
 		      const struct kstate *ks, const struct plan_opts *o)
 {
@@ -240,6 +214,10 @@ static void add_items(struct plan *pl, const struct profile *p,
 	size_t i;
 
 	pl->items = xcalloc(p->n + ks->n, sizeof(*pl->items));
+	if (o->delete) {
+		add_deletions(pl, p, ks, o);
+		return;
+	}
 	for (i = 0; i < p->n; i++) {
 		if (!wanted(&p->hooks[i], o))
 			continue;
@@ -251,8 +229,8 @@ static void add_items(struct plan *pl, const struct profile *p,
 			it->change = CHANGE_CREATE;
 			continue;
 		}
-		it->diffs = hook_diffs(&it->ph->cfg, it->ph->enabled, p->tag,
-				       it->kh);
+		it->diffs = hook_diffs(&it->ph->cfg, it->ph->enabled,
+				       it->ph->tag, it->kh);
 		it->change = it->diffs ? CHANGE_UPDATE : CHANGE_NONE;
 	}
 	/* removals last: until then, a failure has nothing to recreate */
@@ -279,12 +257,12 @@ void plan_build(struct plan *pl, const struct profile *p,
 		const struct item *it = &pl->items[i];
 
 		memset(&t, 0, sizeof(t));
-		if (it->ph) {
+		if (it->change != CHANGE_REMOVE) {
 			t.present = true;
 			t.committed = true;
 			t.cfg = &it->ph->cfg;
 			t.enabled = it->ph->enabled;
-			t.tag = p->tag;
+			t.tag = it->ph->tag;
 		}
 		plan_hook(pl, i, it->kh, &t);
 	}

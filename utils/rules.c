@@ -29,12 +29,35 @@ static const char * const builtin_actions[] = {
 
 static const char * const builtin_predicates[] = { "pids", "comm", "sample" };
 
+/*
+ * The module's limits as configfs-layout.md gives them: the fallback for
+ * each key its "limits:" line lacks (an older module, a --root tree).
+ */
 static const struct limits builtin_limits = {
 	.args		= 6,
 	.stack_depth	= 64,
 	.pids		= 64,
 	.comm		= 16,
 	.sample		= 1000000000,
+	.name		= 64,
+	.tag		= 64,
+	.globs		= 256,
+	.glob		= 511,
+	.input		= 4094,
+	.target		= 127,
+	.comm_glob	= 64,
+	.pid		= 4194304,
+};
+
+#define LIMIT(m)	{ #m, offsetof(struct limits, m) }
+
+static const struct {
+	const char *name;
+	size_t offset;
+} limit_keys[] = {
+	LIMIT(args), LIMIT(stack_depth), LIMIT(pids), LIMIT(comm),
+	LIMIT(sample), LIMIT(name), LIMIT(tag), LIMIT(globs), LIMIT(glob),
+	LIMIT(input), LIMIT(target), LIMIT(comm_glob), LIMIT(pid),
 };
 
 static void add_all(struct strv *sv, const char * const *words, size_t n)
@@ -54,24 +77,28 @@ void features_builtin(struct features *f)
 	f->limits = builtin_limits;
 }
 
-/* "args=6 stack_depth=64 ...": unknown names are for newer tools. */
+/* The slot of limit @name in @l, NULL for a name newer than this tool. */
+static unsigned long *limit_slot(struct limits *l, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(limit_keys); k++)
+		if (!strcmp(name, limit_keys[k].name))
+			return (unsigned long *)((char *)l + limit_keys[k].offset);
+	return NULL;
+}
+
+/*
+ * "args=6 stack_depth=64 ...": every word key=value; unknown keys, and
+ * whatever value they have, are for newer tools.
+ */
 static int parse_limits(struct limits *l, const char *text)
 {
-	static const struct {
-		const char *name;
-		size_t offset;
-	} keys[] = {
-		{ "args",	 offsetof(struct limits, args) },
-		{ "stack_depth", offsetof(struct limits, stack_depth) },
-		{ "pids",	 offsetof(struct limits, pids) },
-		{ "comm",	 offsetof(struct limits, comm) },
-		{ "sample",	 offsetof(struct limits, sample) },
-	};
 	struct strv words = { 0 };
-	unsigned long val;
+	unsigned long val, *slot;
 	char *eq, *end;
-	size_t i, k;
 	int ret = 0;
+	size_t i;
 
 	strv_add_words(&words, text);
 	for (i = 0; i < words.n && !ret; i++) {
@@ -81,15 +108,15 @@ static int parse_limits(struct limits *l, const char *text)
 			break;
 		}
 		*eq++ = '\0';
+		slot = limit_slot(l, words.v[i]);
+		if (!slot)
+			continue;
 		errno = 0;
 		val = strtoul(eq, &end, 10);
-		if (!isdigit((unsigned char)*eq) || *end || errno) {
+		if (!isdigit((unsigned char)*eq) || *end || errno)
 			ret = -EINVAL;
-			break;
-		}
-		for (k = 0; k < ARRAY_SIZE(keys); k++)
-			if (!strcmp(words.v[i], keys[k].name))
-				*(unsigned long *)((char *)l + keys[k].offset) = val;
+		else
+			*slot = val;
 	}
 	strv_free(&words);
 	return ret;
@@ -163,13 +190,12 @@ static bool ascii_alnum(char c)
 	return isascii((unsigned char)c) && isalnum((unsigned char)c);
 }
 
-int rule_name(const char *name, char *err, size_t len)
+int rule_name(const struct limits *l, const char *name, char *err, size_t len)
 {
 	size_t n = strlen(name), i;
 
-	if (n > FHOOK_NAME_MAX) {
-		snprintf(err, len, "hook name longer than %d bytes",
-			 FHOOK_NAME_MAX);
+	if (n > l->name) {
+		snprintf(err, len, "hook name longer than %lu bytes", l->name);
 		return -ENAMETOOLONG;
 	}
 	if (!isascii((unsigned char)name[0]) || !isalpha((unsigned char)name[0])) {
@@ -207,13 +233,13 @@ static size_t glob_bracket_len(const char *s)
 }
 
 /* One word of a filter or notrace list, as the module checks it. */
-int rule_glob(const char *glob, char *err, size_t len)
+int rule_glob(const struct limits *l, const char *glob, char *err, size_t len)
 {
 	size_t n = strlen(glob), i = glob[0] == '!', b;
 
-	if (n > FHOOK_GLOB_MAX) {
-		snprintf(err, len, "glob '%.32s...' is longer than %d bytes",
-			 glob, FHOOK_GLOB_MAX);
+	if (n > l->glob) {
+		snprintf(err, len, "glob '%.32s...' is longer than %lu bytes",
+			 glob, l->glob);
 		return -EINVAL;
 	}
 	if (i == n) {
@@ -247,12 +273,12 @@ int rule_glob(const char *glob, char *err, size_t len)
 	return 0;
 }
 
-int rule_tag(const char *tag, char *err, size_t len)
+int rule_tag(const struct limits *l, const char *tag, char *err, size_t len)
 {
 	size_t i;
 
-	if (strlen(tag) > FHOOK_TAG_MAX) {
-		snprintf(err, len, "longer than %d bytes", FHOOK_TAG_MAX);
+	if (strlen(tag) > l->tag) {
+		snprintf(err, len, "longer than %lu bytes", l->tag);
 		return -EINVAL;
 	}
 	if (!*tag) {
@@ -271,13 +297,44 @@ int rule_tag(const char *tag, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * The owner tag of a profile that sets none: "fhook-apply:NAME" for
+ * NAME.cfg in any directory ("fhook-apply:stdin" for "-"), so that
+ * profiles applied side by side do not prune each other's hooks.  Made
+ * to pass rule_tag(): a byte it refuses becomes '_', and it is cut to
+ * the module's limit.
+ */
+char *profile_tag(const struct limits *l, const char *path)
+{
+	const char *base = strrchr(path, '/'), *name;
+	size_t len, i;
+	char *tag;
+
+	if (!strcmp(path, "-"))
+		name = "stdin";
+	else
+		name = base ? base + 1 : path;
+	len = strlen(name);
+	if (len > 4 && !strcmp(name + len - 4, ".cfg"))
+		len -= 4;
+	xasprintf(&tag, "%s:%.*s", FHOOK_TAG, (int)len, name);
+	for (i = 0; tag[i]; i++)
+		if (!isascii((unsigned char)tag[i]) ||
+		    !isgraph((unsigned char)tag[i]))
+			tag[i] = '_';
+	if (strlen(tag) > l->tag)
+		tag[l->tag] = '\0';
+	return tag;
+}
+
 /* The replacement function of a redirect: one symbol name. */
-int rule_target(const char *target, char *err, size_t len)
+int rule_target(const struct limits *l, const char *target, char *err,
+		size_t len)
 {
 	size_t i;
 
-	if (strlen(target) > FHOOK_TARGET_MAX) {
-		snprintf(err, len, "longer than %d bytes", FHOOK_TARGET_MAX);
+	if (strlen(target) > l->target) {
+		snprintf(err, len, "longer than %lu bytes", l->target);
 		return -EINVAL;
 	}
 	for (i = 0; target[i]; i++) {
@@ -292,7 +349,7 @@ int rule_target(const char *target, char *err, size_t len)
 }
 
 /* One word of "pids": a thread-group id as the initial namespace has it. */
-int rule_pid(const char *word, char *err, size_t len)
+int rule_pid(const struct limits *l, const char *word, char *err, size_t len)
 {
 	unsigned long pid;
 	char *end;
@@ -300,7 +357,7 @@ int rule_pid(const char *word, char *err, size_t len)
 	errno = 0;
 	pid = strtoul(word, &end, 10);
 	if (!isdigit((unsigned char)*word) || *end || errno || !pid ||
-	    pid > FHOOK_PID_MAX) {
+	    pid > l->pid) {
 		snprintf(err, len, "'%s' is not a process id", word);
 		return -EINVAL;
 	}
@@ -308,13 +365,12 @@ int rule_pid(const char *word, char *err, size_t len)
 }
 
 /* One glob of "comm", for the kernel's glob_match() against task names. */
-int rule_comm(const char *glob, char *err, size_t len)
+int rule_comm(const struct limits *l, const char *glob, char *err, size_t len)
 {
 	size_t i;
 
-	if (strlen(glob) > FHOOK_COMM_GLOB_MAX) {
-		snprintf(err, len, "glob longer than %d bytes",
-			 FHOOK_COMM_GLOB_MAX);
+	if (strlen(glob) > l->comm_glob) {
+		snprintf(err, len, "glob longer than %lu bytes", l->comm_glob);
 		return -EINVAL;
 	}
 	for (i = 0; glob[i]; i++) {
@@ -411,6 +467,9 @@ bool glob_match(const char *pat, const char *str)
 			back_str = --str;
 			continue;
 		case '[':
+			/* No class matches the end: "[!b]" must not eat the NUL. */
+			if (!c)
+				return false;
 			match = false;
 			inverted = *pat == '!';
 			class = pat + inverted;

@@ -75,6 +75,30 @@ bool symbols_match(const struct symbols *sym, const char *glob)
 	return false;
 }
 
+/*
+ * How many traceable addresses @glob matches ("!foo" counted as "foo"),
+ * and, when @names is not NULL, the names matched, sorted and each once:
+ * a static function may have several addresses under one name.
+ */
+long symbols_glob(const struct symbols *sym, const char *glob,
+		  struct strv *names)
+{
+	long count = 0;
+	size_t i;
+
+	glob += glob[0] == '!';
+	for (i = 0; i < sym->names.n; i++) {
+		if (!glob_match(glob, sym->names.v[i]))
+			continue;
+		count++;
+		if (names)
+			strv_add(names, sym->names.v[i]);
+	}
+	if (names)
+		strv_sort_unique(names);
+	return count;
+}
+
 static bool matches(const struct strv *globs, bool exclusions, const char *name)
 {
 	size_t i;

@@ -45,17 +45,17 @@ EOF
     comm: (none)
     sample: 1
     enabled: 1
-    tag: fhook-apply"
+    tag: fhook-apply:p"
 }
 
-@test "lists are canonical: sorted, deduplicated, words split, flags in module order" {
+@test "lists are canonical: sorted, deduplicated, flags in module order" {
 	profile p.cfg <<'EOF'
 version = 1;
 hooks = {
   h = {
-    filter = ( "b a", "c", "a" );
-    flags = [ "RCU", "RECURSION SAVE_REGS", "RCU" ];
-    action = "count count";
+    filter = ( "b", "a", "c", "a" );
+    flags = [ "RCU", "RECURSION", "SAVE_REGS", "RCU" ];
+    action = [ "count", "count" ];
     enabled = false;
   };
 };
@@ -73,7 +73,7 @@ EOF
     comm: (none)
     sample: 1
     enabled: 0
-    tag: fhook-apply"
+    tag: fhook-apply:p"
 }
 
 @test "@include is relative to the profile's directory; absolute works too" {
@@ -93,7 +93,7 @@ b = { filter = [ "y" ];
       fliter = [ "z" ]; };
 EOF
 	run --separate-stderr -1 fa --check dir/main.cfg
-	fa_eq "$stderr" "fhook-apply: $BATS_TEST_TMPDIR/b.cfg:2: unknown key 'fliter'
+	fa_eq "$stderr" "fhook-apply: $BATS_TEST_TMPDIR/b.cfg:2: unknown key 'fliter' (did you mean 'filter'?)
 fhook-apply: dir/main.cfg: 1 error, nothing applied"
 	profile b.cfg <<'EOF'
 b = { filter = [ "y" ]; };
@@ -140,7 +140,7 @@ EOF
 	fake_hook ok filter=y
 	before=$(tree_state)
 	run --separate-stderr -1 fa p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:4: unknown key 'fliter'
+	fa_eq "$stderr" "fhook-apply: p.cfg:4: unknown key 'fliter' (did you mean 'filter'?)
 fhook-apply: p.cfg:6: flags: unknown flag 'FOO'
 fhook-apply: p.cfg:7: action: unknown action 'bar'
 fhook-apply: p.cfg:8: 'enabled' must be true or false
@@ -158,7 +158,7 @@ tag = "two words";
 EOF
 	run --separate-stderr -1 fa --check p.cfg
 	fa_eq "$stderr" "fhook-apply: p.cfg:1: version 2 is not supported (this fhook-apply reads version 1)
-fhook-apply: p.cfg:2: unknown key 'hokks'
+fhook-apply: p.cfg:2: unknown key 'hokks' (did you mean 'hooks'?)
 fhook-apply: p.cfg:3: 'hooks' must be a group: hooks = { NAME = { ... }; };
 fhook-apply: p.cfg:4: tag: character 0x20 not allowed (printable, no spaces)
 fhook-apply: p.cfg: 4 errors, nothing applied"
@@ -208,7 +208,7 @@ hooks = {
 };
 EOF
 	run --separate-stderr -1 fa --check p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:5: duplicate setting name
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: duplicate setting name near 'a = { filter = [ \"y\" ]; };'
 fhook-apply: p.cfg: 1 error, nothing applied"
 }
 
@@ -328,7 +328,7 @@ hooks = {
   a = { filter = [ "x" ] ;; };
 EOF
 	run --separate-stderr -1 fa --check p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:3: syntax error
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: syntax error near 'a = { filter = [ \"x\" ] ;; };'
 fhook-apply: p.cfg: 1 error, nothing applied"
 	run --separate-stderr -1 fa --check missing.cfg
 	fa_eq "$stderr" "fhook-apply: missing.cfg: No such file or directory
@@ -338,7 +338,7 @@ version = 1;
 @include "nope.cfg"
 EOF
 	run --separate-stderr -1 fa --check p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:2: cannot open include file
+	fa_eq "$stderr" "fhook-apply: p.cfg:2: cannot open include file 'nope.cfg': No such file or directory
 fhook-apply: p.cfg: 1 error, nothing applied"
 }
 
@@ -361,14 +361,14 @@ hooks = {
     args = 3;
     stack_depth = 8;
     pids = [ 977, 12, 0012, 977 ];
-    comm = [ "ng*", "bash sshd", "ng*" ];
+    comm = [ "ng*", "bash", "sshd", "ng*" ];
     sample = 10;
   };
   one = { filter = [ "g" ]; pids = 42; comm = "cron"; enabled = false; };
   r = {
     filter = [ "f" ];
     flags = [ "IPMODIFY" ];
-    action = "count redirect";
+    action = [ "count", "redirect" ];
     target = "my_f";
   };
 };
@@ -386,7 +386,7 @@ EOF2
     comm: bash ng* sshd
     sample: 10
     enabled: 1
-    tag: fhook-apply
+    tag: fhook-apply:p
 + one (p.cfg:12)
     filter: g
     notrace: (none)
@@ -399,7 +399,7 @@ EOF2
     comm: cron
     sample: 1
     enabled: 0
-    tag: fhook-apply
+    tag: fhook-apply:p
 + r (p.cfg:13)
     filter: f
     notrace: (none)
@@ -412,7 +412,7 @@ EOF2
     comm: (none)
     sample: 1
     enabled: 1
-    tag: fhook-apply"
+    tag: fhook-apply:p"
 }
 
 @test "the new keys' values: the module's ranges, characters and counts" {
@@ -507,7 +507,7 @@ hooks = {
                action = "redirect"; };
   target = { filter = [ "f" ];
              target = "g"; };
-  args = { filter = [ "f" ]; action = "count callers";
+  args = { filter = [ "f" ]; action = [ "count", "callers" ];
            args = 2; };
   ok = { filter = [ "f" ]; action = "log"; args = 6; };
 };
@@ -538,8 +538,8 @@ hooks = {
   c = { filter = [ "f" ]; action = "log"; args = 2; };
   d = { filter = [ "f" ]; flags = [ "IPMODIFY" ]; action = "redirect";
         target = "g"; };
-  e = { filter = [ "f" ]; flags = [ "SAVE_REGS IPMODIFY" ];
-        action = "log redirect"; target = "g"; args = 1; };
+  e = { filter = [ "f" ]; flags = [ "SAVE_REGS", "IPMODIFY" ];
+        action = [ "log", "redirect" ]; target = "g"; args = 1; };
 };
 EOF2
 	run --separate-stderr -1 fa --check p.cfg
@@ -568,7 +568,7 @@ EOF2
 	profile p.cfg <<'EOF2'
 version = 1;
 hooks = {
-  a = { filter = [ "f" ]; action = "count log stack callers"; args = 6;
+  a = { filter = [ "f" ]; action = [ "count", "log", "stack", "callers" ]; args = 6;
         stack_depth = 64; comm = "x"; pids = 4194304; sample = 1000000000; };
   b = { filter = [ "f" ]; flags = [ "IPMODIFY" ]; action = "redirect";
         target = "g"; };
@@ -576,4 +576,81 @@ hooks = {
 EOF2
 	run --separate-stderr -0 fa --check p.cfg
 	fa_eq "$output" "p.cfg: valid, 2 hooks"
+}
+
+@test "every length and count limit comes from features, with the module's number" {
+	printf '%s\n' 'actions: count' \
+		'limits: args=6 stack_depth=64 pids=64 comm=16 sample=9 name=5 tag=3 globs=2 glob=8 input=4094 target=4 comm_glob=3 pid=100 later=x' \
+		>"$ROOT/features"
+	profile p.cfg <<'EOF2'
+version = 1;
+tag = "abcd";
+hooks = {
+  sixsix = { filter = [ "f" ]; };
+  a = { filter = [ "abcdefghi" ]; notrace = [ "x", "y", "z" ]; };
+  b = { filter = [ "abcdefgh" ]; pids = [ 101 ]; comm = [ "abcd" ]; };
+};
+EOF2
+	run --separate-stderr -1 "$APPLY" --check --root "$ROOT" p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:2: tag: longer than 3 bytes
+fhook-apply: p.cfg:4: hook name longer than 5 bytes
+fhook-apply: p.cfg:5: filter: glob 'abcdefghi...' is longer than 8 bytes
+fhook-apply: p.cfg:5: notrace: more than 2 globs
+fhook-apply: p.cfg:6: pids: '101' is not a process id
+fhook-apply: p.cfg:6: comm: glob longer than 3 bytes
+fhook-apply: p.cfg: 6 errors, nothing applied"
+	# the same profile is valid within the built-in limits
+	rm "$ROOT/features"
+	run -0 "$APPLY" --check --root "$ROOT" p.cfg
+}
+
+@test "a list entry with whitespace is refused: one word per entry" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  h = { filter = [ "f", "a	b" ];
+        comm = [ "my app" ]; };
+  i = { filter = [ "f" ]; flags = [ "RCU
+RECURSION" ]; action = "count log"; };
+};
+EOF2
+	before=$(tree_state)
+	run --separate-stderr -1 fa p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:3: filter: 'a	b' contains whitespace; write one glob per list entry
+fhook-apply: p.cfg:4: comm: 'my app' contains whitespace; write one glob per list entry
+fhook-apply: p.cfg:6: flags: 'RCU
+RECURSION' contains whitespace; write one flag per list entry
+fhook-apply: p.cfg:6: action: 'count log' contains whitespace; write one action per list entry
+fhook-apply: p.cfg: 4 errors, nothing applied"
+	fa_eq "$(tree_state)" "$before"
+}
+
+@test "a hook's own tag overrides the profile's; \"\" is a hook made by hand" {
+	profile p.cfg <<'EOF2'
+version = 1;
+hooks = {
+  a = { filter = [ "f" ]; tag = "team"; };
+  b = { filter = [ "f" ]; tag = ""; };
+  c = { filter = [ "f" ]; };
+  d = { filter = [ "f" ]; tag = "two words"; };
+};
+tag = "mine";
+EOF2
+	run --separate-stderr -1 fa --check p.cfg
+	fa_eq "$stderr" "fhook-apply: p.cfg:6: tag: character 0x20 not allowed (printable, no spaces)
+fhook-apply: p.cfg: 1 error, nothing applied"
+	sed -i '/two words/d' p.cfg
+	run -0 fa --plan p.cfg
+	fa_eq "$(grep '/tag$' <<<"$output")" "printf '%s\\n' 'team' > $ROOT/a/tag
+printf '%s\\n' 'mine' > $ROOT/c/tag"
+	fake_hook a gen=1 filter=f enabled=1 tag=team
+	fake_hook b gen=1 filter=f enabled=1
+	fake_hook c gen=1 filter=f enabled=1 tag=mine
+	run -0 fa --diff p.cfg
+	fa_eq "$output" ""
+	# --prune removes only the hooks with the profile's own tag
+	fake_hook e gen=1 filter=f tag=mine
+	fake_hook t gen=1 filter=f tag=team
+	run -0 fa --plan --prune p.cfg
+	fa_eq "$(grep rmdir <<<"$output")" "rmdir $ROOT/e"
 }

@@ -30,7 +30,7 @@ EOF
 set -e
 # sched: create
 mkdir $ROOT/sched
-printf '%s\n' 'fhook-apply' > $ROOT/sched/tag
+printf '%s\n' 'fhook-apply:p' > $ROOT/sched/tag
 printf '%s\n' 'schedule try_to_wake_up' > $ROOT/sched/filter
 printf '%s\n' '' > $ROOT/sched/notrace
 printf '%s\n' 'RECURSION' > $ROOT/sched/flags
@@ -45,7 +45,7 @@ printf '%s\n' '1' > $ROOT/sched/commit
 printf '%s\n' '1' > $ROOT/sched/enabled
 # quiet: create
 mkdir $ROOT/quiet
-printf '%s\n' 'fhook-apply' > $ROOT/quiet/tag
+printf '%s\n' 'fhook-apply:p' > $ROOT/quiet/tag
 printf '%s\n' 'vfs_read' > $ROOT/quiet/filter
 printf '%s\n' 'vfs_readv' > $ROOT/quiet/notrace
 printf '%s\n' '' > $ROOT/quiet/flags
@@ -61,8 +61,8 @@ printf '%s\n' '1' > $ROOT/quiet/commit"
 
 @test "identical hooks: nothing to do, whatever is staged" {
 	fake_hook sched gen=4 filter="schedule try_to_wake_up" flags=RECURSION \
-		enabled=1 tag=fhook-apply staged_filter="half edited" staged_flags=RCU
-	fake_hook quiet gen=1 filter=vfs_read notrace=vfs_readv tag=fhook-apply
+		enabled=1 tag=fhook-apply:p staged_filter="half edited" staged_flags=RCU
+	fake_hook quiet gen=1 filter=vfs_read notrace=vfs_readv tag=fhook-apply:p
 	run -0 fa --plan p.cfg
 	fa_eq "$output" "#!/bin/sh
 # fhook-apply --plan p.cfg against $ROOT
@@ -73,9 +73,9 @@ set -e
 
 @test "a changed configuration: disable before the commit, enable after it" {
 	fake_hook sched gen=2 filter=schedule flags=RECURSION enabled=0 \
-		tag=fhook-apply
+		tag=fhook-apply:p
 	fake_hook quiet gen=1 filter=vfs_write notrace=vfs_readv enabled=1 \
-		tag=fhook-apply
+		tag=fhook-apply:p
 	run -0 fa --plan p.cfg
 	fa_eq "$output" "#!/bin/sh
 # fhook-apply --plan p.cfg against $ROOT
@@ -111,7 +111,7 @@ printf '%s\n' '1' > $ROOT/quiet/commit"
 
 @test "an enabled hook whose configuration changes is re-committed while enabled" {
 	fake_hook sched gen=2 filter=schedule flags=RECURSION enabled=1 \
-		tag=fhook-apply
+		tag=fhook-apply:p
 	run -0 fa --plan --only sched p.cfg
 	fa_eq "$output" "#!/bin/sh
 # fhook-apply --plan p.cfg against $ROOT
@@ -133,7 +133,7 @@ printf '%s\n' '1' > $ROOT/sched/commit"
 
 @test "only the enabled state or the tag differs: no commit" {
 	fake_hook sched gen=2 filter="schedule try_to_wake_up" flags=RECURSION \
-		enabled=0 tag=fhook-apply
+		enabled=0 tag=fhook-apply:p
 	fake_hook quiet gen=1 filter=vfs_read notrace=vfs_readv enabled=0
 	run -0 fa --plan p.cfg
 	fa_eq "$output" "#!/bin/sh
@@ -143,11 +143,11 @@ set -e
 # sched: update (enabled)
 printf '%s\n' '1' > $ROOT/sched/enabled
 # quiet: update (tag)
-printf '%s\n' 'fhook-apply' > $ROOT/quiet/tag"
+printf '%s\n' 'fhook-apply:p' > $ROOT/quiet/tag"
 }
 
 @test "a hook never committed is committed" {
-	fake_hook quiet gen=0 tag=fhook-apply
+	fake_hook quiet gen=0 tag=fhook-apply:p
 	run -0 fa --plan --only quiet p.cfg
 	fa_eq "$output" "#!/bin/sh
 # fhook-apply --plan p.cfg against $ROOT
@@ -169,9 +169,9 @@ printf '%s\n' '1' > $ROOT/quiet/commit"
 
 @test "--prune removes hooks fhook-apply made, last; --prune-all also hand-made ones" {
 	fake_hook sched gen=4 filter="schedule try_to_wake_up" flags=RECURSION \
-		enabled=1 tag=fhook-apply
-	fake_hook quiet gen=1 filter=vfs_read notrace=vfs_readv tag=fhook-apply
-	fake_hook gone gen=1 filter=x enabled=1 tag=fhook-apply
+		enabled=1 tag=fhook-apply:p
+	fake_hook quiet gen=1 filter=vfs_read notrace=vfs_readv tag=fhook-apply:p
+	fake_hook gone gen=1 filter=x enabled=1 tag=fhook-apply:p
 	fake_hook byhand gen=1 filter=y
 	fake_hook other gen=1 filter=y tag=someone-else
 	run -0 fa --plan p.cfg
@@ -225,15 +225,15 @@ rmdir $ROOT/old"
 }
 
 @test "--plan touches nothing" {
-	fake_hook sched gen=2 filter=schedule enabled=1 tag=fhook-apply
-	fake_hook gone gen=1 filter=x tag=fhook-apply
+	fake_hook sched gen=2 filter=schedule enabled=1 tag=fhook-apply:p
+	fake_hook gone gen=1 filter=x tag=fhook-apply:p
 	before=$(tree_state)
 	run -0 fa --plan --prune p.cfg
 	fa_eq "$(tree_state)" "$before"
 }
 
 @test "the plan script does what apply does" {
-	fake_hook sched gen=2 filter=schedule enabled=1 tag=fhook-apply \
+	fake_hook sched gen=2 filter=schedule enabled=1 tag=fhook-apply:p \
 		staged_notrace=junk
 	fake_hook quiet gen=1 filter=vfs_write enabled=1
 	cp -a "$ROOT" "$BATS_TEST_TMPDIR/copy"
@@ -267,15 +267,15 @@ EOF
 	mkdir -p "$ROOT"
 	run -0 fa --plan --only quiet p.cfg
 	fa_eq "${lines[5]}" "mkdir '$ROOT/quiet'"
-	fa_eq "${lines[6]}" "printf '%s\n' 'fhook-apply' > '$ROOT/quiet/tag'"
+	fa_eq "${lines[6]}" "printf '%s\n' 'fhook-apply:p' > '$ROOT/quiet/tag'"
 }
 
 @test "--plan --json lists the same operations" {
 	fake_hook sched gen=2 filter="schedule try_to_wake_up" flags=RECURSION \
-		enabled=0 tag=fhook-apply
-	fake_hook gone gen=1 filter=x tag=fhook-apply
+		enabled=0 tag=fhook-apply:p
+	fake_hook gone gen=1 filter=x tag=fhook-apply:p
 	run -0 fa --plan --json --prune p.cfg
-	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"summary\":{\"create\":1,\"update\":1,\"remove\":1,\"unchanged\":0},\"operations\":[{\"hook\":\"sched\",\"op\":\"write\",\"path\":\"$ROOT/sched/enabled\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"mkdir\",\"path\":\"$ROOT/quiet\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/tag\",\"value\":\"fhook-apply\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/filter\",\"value\":\"vfs_read\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/notrace\",\"value\":\"vfs_readv\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/flags\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/action\",\"value\":\"count\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/args\",\"value\":\"0\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/stack_depth\",\"value\":\"16\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/target\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/pids\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/comm\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/sample\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/commit\",\"value\":\"1\"},{\"hook\":\"gone\",\"op\":\"rmdir\",\"path\":\"$ROOT/gone\"}]}"
+	fa_eq "$output" "{\"profile\":\"p.cfg\",\"root\":\"$ROOT\",\"summary\":{\"create\":1,\"update\":1,\"remove\":1,\"unchanged\":0},\"operations\":[{\"hook\":\"sched\",\"op\":\"write\",\"path\":\"$ROOT/sched/enabled\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"mkdir\",\"path\":\"$ROOT/quiet\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/tag\",\"value\":\"fhook-apply:p\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/filter\",\"value\":\"vfs_read\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/notrace\",\"value\":\"vfs_readv\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/flags\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/action\",\"value\":\"count\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/args\",\"value\":\"0\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/stack_depth\",\"value\":\"16\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/target\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/pids\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/comm\",\"value\":\"\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/sample\",\"value\":\"1\"},{\"hook\":\"quiet\",\"op\":\"write\",\"path\":\"$ROOT/quiet/commit\",\"value\":\"1\"},{\"hook\":\"gone\",\"op\":\"rmdir\",\"path\":\"$ROOT/gone\"}]}"
 }
 
 @test "a change to args, stack_depth, target, pids, comm or sample is committed" {
@@ -302,9 +302,9 @@ hooks = {
 EOF2
 	fake_hook opens gen=2 filter=do_sys_openat2 action="log stack" args=3 \
 		stack_depth=16 pids="412 977" comm="bash" sample=100 enabled=1 \
-		tag=fhook-apply
+		tag=fhook-apply:n
 	fake_hook swap gen=1 filter=f flags=IPMODIFY action=redirect target=old_f \
-		tag=fhook-apply staged_target=junk
+		tag=fhook-apply:n staged_target=junk
 	run -0 fa --plan n.cfg
 	fa_eq "$output" "#!/bin/sh
 # fhook-apply --plan n.cfg against $ROOT
@@ -337,7 +337,7 @@ printf '%s\n' '1' > $ROOT/swap/commit"
 	for kv in args=2 "pids=412" sample=1 stack_depth=8 "comm=bash nginx*"; do
 		fake_hook opens gen=2 filter=do_sys_openat2 action="log stack" \
 			args=3 stack_depth=8 pids="412 977" comm="bash nginx*" \
-			sample=100 enabled=1 tag=fhook-apply "$kv"
+			sample=100 enabled=1 tag=fhook-apply:n "$kv"
 		run -0 fa --plan --only opens n.cfg
 		if [ "$kv" = stack_depth=8 ] || [ "$kv" = "comm=bash nginx*" ]; then
 			fa_eq "${lines[4]}" "# nothing to do"

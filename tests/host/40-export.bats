@@ -17,6 +17,7 @@ setup() {
 	fa_eq "$stderr" ""
 	fa_eq "$output" "# fhook profile exported by $("$APPLY" --version) from $ROOT (fhook 0.1.0)
 version = 1;
+tag = \"fhook-apply\";
 
 hooks = {
   reads = {
@@ -25,6 +26,7 @@ hooks = {
     flags = [ ];
     action = \"count\";
     enabled = false;
+    tag = \"\";
   };
   sched = {
     filter = [ \"schedule\", \"try_to_wake_up\" ];
@@ -63,8 +65,52 @@ hooks = {
 	run -0 fa --diff e.cfg
 	fa_eq "$output" ""
 	fake_hook c gen=1 filter=y tag=other
-	run -0 fa --export
-	[[ $output != *tag* ]]
+	fa --export >e.cfg
+	fa_eq "$(sed -n 3p e.cfg)" 'tag = "te\"am\\a";'
+	fa_eq "$(grep -c tag e.cfg)" 2
+	fa_eq "$(sed -n '/^  c = {/,/^  };/p' e.cfg | grep tag)" '    tag = "other";'
+}
+
+@test "two tags and a hook made by hand: the most common tag is the profile's" {
+	fake_hook a gen=1 filter=x tag=team
+	fake_hook b gen=1 filter=y tag=team enabled=1
+	fake_hook c gen=1 filter=z tag=other
+	fake_hook d gen=1 filter=w
+	fa --export >e.cfg
+	fa_eq "$(grep tag e.cfg)" 'tag = "team";
+    tag = "other";
+    tag = "";'
+	fa_eq "$(sed -n '/^  d = {/,/^  };/p' e.cfg | tail -n 2)" '    tag = "";
+  };'
+	run -0 fa --check e.cfg
+	fa_eq "$output" "e.cfg: valid, 4 hooks"
+	run -0 fa --diff e.cfg
+	fa_eq "$output" ""
+	# without the hook's own tag, the diff sees the difference
+	sed -i '/tag = "other";/d' e.cfg
+	run -1 fa --diff e.cfg
+	fa_eq "${lines[1]}" "    tag: other -> team"
+}
+
+@test "--export --json: one JSON document of the committed hooks" {
+	fake_hook a gen=2 filter="f1 f2" action="log stack" args=3 pids="977 412" \
+		enabled=1 tag=team
+	fake_hook b gen=1 filter=x
+	fake_hook fresh gen=0
+	run --separate-stderr -0 fa --export --json
+	fa_eq "$stderr" "fhook-apply: warning: hook 'fresh' not exported: never committed"
+	echo "$output" >e.json
+	run -0 python3 -c 'import json, sys
+d = json.load(sys.stdin)
+a, b = d["hooks"]
+assert d["tag"] == "team", d
+assert a["name"] == "a" and a["filter"] == ["f1", "f2"], a
+assert a["action"] == ["log", "stack"] and a["args"] == 3, a
+assert a["pids"] == [412, 977] and a["enabled"] is True, a
+assert a["tag"] == "team" and a["generation"] == 2, a
+assert b["tag"] == "" and b["sample"] == 1 and b["target"] == "", b
+print(len(d["hooks"]))' <e.json
+	fa_eq "$output" 2
 }
 
 @test "an empty root exports an empty, valid profile" {

@@ -110,7 +110,7 @@ sched  yes      3           count   2          12345  2       fhook-apply"
 	fa_eq "$output" "HOOK   ENABLED  GENERATION  ACTION  FUNCTIONS  HITS  MISSED  TAG
 sched  yes      3           count   -          7     0       fhook-apply"
 	run --separate-stderr -2 "$TOP/utils/fhook-stat" p.cfg
-	fa_eq "${stderr%%$'\n'*}" "fhook-stat: --status takes no PROFILE"
+	fa_eq "$stderr" "fhook-stat: unexpected argument 'p.cfg' (fhook-stat takes no PROFILE; see fhook-stat --help)"
 }
 
 @test "--status --json" {
@@ -130,5 +130,5 @@ version = 1;
 hooks = { a = { }; b = { filter = 1; }; };
 EOF
 	run --separate-stderr -1 fa --check --json bad.cfg
-	fa_eq "$output" '{"profile":"bad.cfg","status":"invalid","errors":2}'
+	fa_eq "$output" '{"profile":"bad.cfg","status":"invalid","errors":[{"file":"bad.cfg","line":2,"message":"hook '"'a' has no filter; use [ \\\"*\\\" ] to hook every function\"},{\"file\":\"bad.cfg\",\"line\":2,\"message\":\"'filter' must be a list of strings\"}]}"
 }

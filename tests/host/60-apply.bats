@@ -36,7 +36,7 @@ attrs() {
 }
 
 @test "apply writes every attribute that differs and reports per hook" {
-	fake_hook a gen=1 filter=old enabled=0 tag=fhook-apply staged_filter=junk
+	fake_hook a gen=1 filter=old enabled=0 tag=fhook-apply:p staged_filter=junk
 	fake_hook b gen=1 filter=fb enabled=1
 	run --separate-stderr -0 fa p.cfg
 	fa_eq "$stderr" ""
@@ -54,7 +54,7 @@ a/pids:
 a/comm: 
 a/sample: 1
 a/enabled: 1
-a/tag: fhook-apply
+a/tag: fhook-apply:p
 b/filter: fb
 b/notrace: 
 b/flags: 
@@ -66,15 +66,15 @@ b/pids:
 b/comm: 
 b/sample: 1
 b/enabled: 0
-b/tag: fhook-apply"
+b/tag: fhook-apply:p"
 	fa_eq "$(cat "$ROOT/a/commit")" 1
 	fa_eq "$(cat "$ROOT/b/commit")" ""
 }
 
 @test "nothing differs: zero writes, and it says so" {
-	fake_hook a gen=5 filter="fa2 fa1" flags=RECURSION enabled=1 tag=fhook-apply \
+	fake_hook a gen=5 filter="fa2 fa1" flags=RECURSION enabled=1 tag=fhook-apply:p \
 		staged_filter=junk staged_flags=RCU
-	fake_hook b gen=1 filter=fb tag=fhook-apply
+	fake_hook b gen=1 filter=fb tag=fhook-apply:p
 	before=$(tree_state)
 	sleep 0.01
 	run --separate-stderr -0 fa p.cfg
@@ -86,7 +86,7 @@ b/tag: fhook-apply"
 }
 
 @test "a failed write rolls back every hook touched; exit 3 names path, errno and last_error" {
-	fake_hook a gen=1 filter=old notrace=n flags=RCU enabled=1 tag=fhook-apply \
+	fake_hook a gen=1 filter=old notrace=n flags=RCU enabled=1 tag=fhook-apply:p \
 		staged_filter=junk
 	fake_hook b gen=1 filter=x enabled=1
 	rm "$ROOT/b/commit"
@@ -100,7 +100,7 @@ fhook-apply: p.cfg:7: hook 'b' failed; restored as they were: b, a"
 }
 
 @test "the module's last_error is part of a refused write's message" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
 	# a file whose writes fail with EINVAL, as a refused store does
 	rm "$ROOT/a/action"
 	ln -s /proc/self/oom_score_adj "$ROOT/a/action"
@@ -111,8 +111,8 @@ fhook-apply: p.cfg:3: hook 'a' failed; restored as they were: a"
 }
 
 @test "--json after a failure: the error, what was rolled back, nothing left" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
-	fake_hook b gen=1 filter=x tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
+	fake_hook b gen=1 filter=x tag=fhook-apply:p
 	rm "$ROOT/b/commit"
 	mkdir "$ROOT/b/commit"
 	run --separate-stderr -3 fa --json p.cfg
@@ -122,8 +122,8 @@ fhook-apply: p.cfg:7: hook 'b' failed; restored as they were: b, a"
 }
 
 @test "a signal stops the run between two writes and rolls back" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
-	fake_hook b gen=1 filter=x tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
+	fake_hook b gen=1 filter=x tag=fhook-apply:p
 	# the write to a's commit blocks until the test reads it
 	rm "$ROOT/a/commit"
 	mkfifo "$ROOT/a/commit"
@@ -147,7 +147,7 @@ fhook-apply: p.cfg:3: interrupted at hook 'a'; restored as they were: a"
 }
 
 @test "a hook someone else makes meanwhile is not removed by the rollback" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
 	profile n.cfg <<'EOF'
 version = 1;
 hooks = {
@@ -176,7 +176,7 @@ fhook-apply: n.cfg:4: hook 'n' failed; restored as they were: a"
 }
 
 @test "a held lock: fail at once with --lock-timeout 0, else wait for it" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
 	before=$(tree_state)
 	flock "$FHOOK_APPLY_LOCK" sleep 1.5 &
 	holder=$!
@@ -194,7 +194,7 @@ fhook-apply: n.cfg:4: hook 'n' failed; restored as they were: a"
 }
 
 @test "a second applier waits for the first, and names it when it gives up" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
 	rm "$ROOT/a/commit"
 	mkfifo "$ROOT/a/commit"
 	"$APPLY" --root "$ROOT" --only a p.cfg >out 2>err &
@@ -212,7 +212,7 @@ fhook-apply: $FHOOK_APPLY_LOCK: held by fhook-apply pid $first; gave up after 1 
 }
 
 @test "the lock file records the applier's pid; --lock overrides the environment" {
-	fake_hook a gen=1 filter=old tag=fhook-apply
+	fake_hook a gen=1 filter=old tag=fhook-apply:p
 	run -0 fa --lock "$BATS_TEST_TMPDIR/other.lock" --only a p.cfg
 	[ -s "$BATS_TEST_TMPDIR/other.lock" ]
 	[ ! -e "$FHOOK_APPLY_LOCK" ]
@@ -234,7 +234,7 @@ hooks = {
   };
 };
 EOF2
-	fake_hook a gen=1 filter=fa1 tag=fhook-apply staged_target=junk
+	fake_hook a gen=1 filter=fa1 tag=fhook-apply:n staged_target=junk
 	run --separate-stderr -0 fa n.cfg
 	fa_eq "$stderr" ""
 	fa_eq "$output" "a: changed (action, args, stack_depth, pids, comm, sample, enabled)
@@ -250,16 +250,16 @@ a/pids: 1
 a/comm: bash ng*
 a/sample: 7
 a/enabled: 1
-a/tag: fhook-apply"
+a/tag: fhook-apply:n"
 	fa_eq "$(cat "$ROOT/a/commit")" 1
 }
 
 @test "a rollback restores the new staged attributes as they were" {
 	fake_hook a gen=1 filter=old action=log args=2 stack_depth=8 pids="5 6" \
-		comm=bash sample=9 enabled=1 tag=fhook-apply staged_args=5 \
+		comm=bash sample=9 enabled=1 tag=fhook-apply:p staged_args=5 \
 		staged_stack_depth=3 staged_target=junk staged_pids=77 \
 		staged_comm="x y" staged_sample=4
-	fake_hook b gen=1 filter=x enabled=1 tag=fhook-apply
+	fake_hook b gen=1 filter=x enabled=1 tag=fhook-apply:p
 	rm "$ROOT/b/commit"
 	mkdir "$ROOT/b/commit"
 	before=$(attrs)

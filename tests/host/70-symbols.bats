@@ -95,7 +95,7 @@ fhook-apply: p.cfg:8: warning: optional hook 'later' skipped: notrace glob 'nope
 version = 1;
 hooks = { gone = { filter = [ "nope" ]; optional = true; }; };
 EOF
-	fake_hook gone gen=1 filter=old tag=fhook-apply
+	fake_hook gone gen=1 filter=old tag=fhook-apply:p
 	run --separate-stderr -0 fa --plan --prune --functions funcs p.cfg
 	fa_eq "${lines[2]}" "# 0 to create, 0 to change, 0 to remove, 0 unchanged"
 }
@@ -131,7 +131,7 @@ hooks = {
   two = { filter = [ "vfs_read*" ]; notrace = [ "vfs_readv" ];
           flags = [ "IPMODIFY" ]; action = "redirect"; target = "x"; };
   many = { filter = [ "vfs_*" ]; flags = [ "IPMODIFY" ];
-           action = "count redirect"; target = "x"; };
+           action = [ "count", "redirect" ]; target = "x"; };
 };
 EOF2
 	run --separate-stderr -1 fa --check-symbols --functions funcs p.cfg

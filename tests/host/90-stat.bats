@@ -29,6 +29,11 @@ setup() {
 	fake_hook idle gen=1 filter=vfs_write functions=1 stats=
 }
 
+# A --watch a test left running, when it failed before it could end it.
+teardown() {
+	[ -z "${WATCH_PID-}" ] || kill "$WATCH_PID" 2>/dev/null || true
+}
+
 st() {
 	"$STAT" --root "$ROOT" --functions /dev/null "$@"
 }
@@ -101,7 +106,13 @@ sched: top callers"
 		'[["schedule",null,900],["try_to_wake_up",null,40],["mod_fn","some_mod",7],["f3",null,3],["f4",null,2],["f5",null,1]]'
 }
 
-PROM='# HELP fhook_hook_enabled Whether the hook is enabled (1) or not (0).
+PROM_UP='# HELP fhook_up Whether fhook'"'"'s configfs directory could be read (1) or not (0).
+# TYPE fhook_up gauge
+fhook_up 1'
+PROM_DOWN=${PROM_UP%1}0
+
+PROM=$PROM_UP'
+# HELP fhook_hook_enabled Whether the hook is enabled (1) or not (0).
 # TYPE fhook_hook_enabled gauge
 fhook_hook_enabled{hook="idle"} 0
 fhook_hook_enabled{hook="old"} 0
@@ -174,6 +185,36 @@ fhook_caller_hits_total{hook="sched",function="try_to_wake_up",caller="wake_up_q
 	grep -qx 'fhook_hook_generation{hook="sched"} 3' prom/fhook.prom
 	run --separate-stderr -3 st --prometheus "$BATS_TEST_TMPDIR/none/x.prom"
 	[[ $stderr =~ ^fhook-stat:\ .*/none/x\.prom\.tmp\.[0-9]+:\ No\ such\ file\ or\ directory$ ]]
+}
+
+@test "--prometheus FILE: only fhook_up 0 while the hooks cannot be read" {
+	mkdir prom
+	run --separate-stderr -0 st --prometheus prom/fhook.prom
+	fa_eq "$(cat prom/fhook.prom)" "$PROM"
+	mv "$ROOT" gone
+	run --separate-stderr -3 st --prometheus prom/fhook.prom
+	fa_eq "$stderr" "fhook-stat: $ROOT: No such file or directory (is fhook loaded? try modprobe fhook)"
+	fa_eq "$output" ""
+	fa_eq "$(cat prom/fhook.prom)" "$PROM_DOWN"
+	run -1 grep -c '^fhook_hook_' prom/fhook.prom
+	fa_eq "$(ls prom)" "fhook.prom"
+	run --separate-stderr -3 st --prometheus
+	fa_eq "$output" "$PROM_DOWN"
+	mv gone "$ROOT"
+	run --separate-stderr -0 st --prometheus prom/fhook.prom
+	fa_eq "$(cat prom/fhook.prom)" "$PROM"
+}
+
+@test "--json when the hooks cannot be read: one document with the error" {
+	mv "$ROOT" gone
+	run --separate-stderr -3 st --json
+	fa_eq "$stderr" "fhook-stat: $ROOT: No such file or directory (is fhook loaded? try modprobe fhook)"
+	fa_eq "$output" "{\"up\":false,\"root\":\"$ROOT\",\"error\":\"$ROOT: No such file or directory\"}"
+	# --watch: one a refresh, exit 3 when the last could not read
+	run --separate-stderr -3 st --json -n 0.05 --count 2
+	fa_eq "$(jq -c '[.up, .error, (.time | length > 0)]' <<<"$output")" \
+		"[false,\"$ROOT: No such file or directory\",true]
+[false,\"$ROOT: No such file or directory\",true]"
 }
 
 # wait_for FILE PATTERN: until a line of FILE matches, at most 10 s.
@@ -258,6 +299,27 @@ idle 0 []'
 prom"
 }
 
+@test "--watch --prometheus FILE: fhook_up 0 while the module is gone, then 1" {
+	local rc
+
+	"$STAT" --root "$ROOT" --functions /dev/null --watch 0.05 \
+		--prometheus fhook.prom 2>err 3>&- &
+	WATCH_PID=$!
+	wait_for fhook.prom '^fhook_up 1$'
+	mv "$ROOT" gone
+	wait_for fhook.prom '^fhook_up 0$'
+	fa_eq "$(cat fhook.prom)" "$PROM_DOWN"
+	mv gone "$ROOT"
+	wait_for fhook.prom '^fhook_up 1$'
+	fa_eq "$(cat fhook.prom)" "$PROM"
+	kill -TERM "$WATCH_PID"
+	rc=0
+	wait "$WATCH_PID" || rc=$?
+	unset WATCH_PID
+	fa_eq "$rc" 0
+	grep -qx "fhook-stat: $ROOT: No such file or directory (is fhook loaded? try modprobe fhook)" err
+}
+
 @test "SIGINT or SIGTERM ends --watch at once, exit 0" {
 	local sig pid rc
 
@@ -293,6 +355,22 @@ prom"
 	fa_eq "${stderr%%$'\n'*}" "fhook-apply: --top works with --status only"
 	run --separate-stderr -3 "$STAT" --root "$BATS_TEST_TMPDIR/none"
 	fa_eq "$stderr" "fhook-stat: $BATS_TEST_TMPDIR/none: No such file or directory (is fhook loaded? try modprobe fhook)"
+}
+
+@test "usage errors name fhook-stat's options, not fhook-apply's" {
+	local opt
+
+	run --separate-stderr -2 st foo
+	fa_eq "$stderr" "fhook-stat: unexpected argument 'foo' (fhook-stat takes no PROFILE; see fhook-stat --help)"
+	for opt in --prune --prune-all --only=x --lock=x --lock-timeout=1 \
+		   --plan --diff --check --check-symbols --export --status; do
+		run --separate-stderr -2 st "$opt"
+		fa_eq "$stderr" "fhook-stat: unrecognized option '$opt'
+Try 'fhook-stat --help' for more information."
+	done
+	# not ambiguous with --prune and --prune-all any more
+	run -0 st --prom
+	fa_eq "$output" "$PROM"
 }
 
 @test "--help and fhook-stat(8) document every option and exit code" {

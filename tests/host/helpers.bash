@@ -4,29 +4,17 @@
 # commit.  Everything a test makes is under $BATS_TEST_TMPDIR.
 # shellcheck shell=bash
 
-bats_require_minimum_version 1.5.0
-
-TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-APPLY=$TOP/utils/fhook-apply
-FEATURES='flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT
-actions: count log stack callers redirect
-predicates: pids comm sample
-limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000
-needs_save_regs:'
+load ../lib/common
 
 # Every test starts in its own directory with an empty fake root, so
 # messages name profiles as "p.cfg".
 fa_setup() {
-	[ -x "$APPLY" ] || {
-		echo "build fhook-apply first: make -C $TOP/utils" >&2
-		return 1
-	}
 	ROOT=$BATS_TEST_TMPDIR/fhook
 	mkdir -p "$ROOT"
 	echo 0.1.0 >"$ROOT/version"
 	echo "$FEATURES" >"$ROOT/features"
 	export FHOOK_APPLY_LOCK=$BATS_TEST_TMPDIR/lock
-	cd "$BATS_TEST_TMPDIR" || return 1
+	apply_setup
 }
 
 # fa ARGS...: fhook-apply against the fake root.
@@ -111,11 +99,6 @@ fake_list() {
 	done
 }
 
-# profile FILE: the profile on stdin, into FILE.
-profile() {
-	cat >"$1"
-}
-
 # The words of a file, space-separated: compares lists whatever their
 # separators.
 words() {
@@ -123,12 +106,9 @@ words() {
 	echo $(cat "$1")
 }
 
-# fa_eq ACTUAL EXPECTED: compare, and say what differed when not equal.
+# The host suites' name for t_eq.
 fa_eq() {
-	if [ "$1" != "$2" ]; then
-		printf 'expected: <%s>\nactual:   <%s>\n' "$2" "$1" >&2
-		return 1
-	fi
+	t_eq "$@"
 }
 
 # Every file of the fake root with its mtime and content, and every

@@ -18,7 +18,7 @@ teardown() {
 
 @test "filter reads back sorted, deduplicated, one glob per line" {
 	fh_put "$FH/s/filter" "$(printf 'try_to_wake_up  schedule\n\tschedule !foo*\nvfs_*  ')"
-	fh_eq "$(cat "$FH/s/filter")" '!foo*
+	t_eq "$(cat "$FH/s/filter")" '!foo*
 schedule
 try_to_wake_up
 vfs_*'
@@ -27,16 +27,16 @@ vfs_*'
 @test "a write replaces the staged value; an empty write clears it" {
 	echo "a b" >"$FH/s/filter"
 	echo "c" >"$FH/s/filter"
-	fh_eq "$(cat "$FH/s/filter")" "c"
+	t_eq "$(cat "$FH/s/filter")" "c"
 	echo "" >"$FH/s/filter"
-	fh_eq "$(cat "$FH/s/filter" | wc -c)" 0
+	t_eq "$(cat "$FH/s/filter" | wc -c)" 0
 	echo "   " >"$FH/s/notrace"
-	fh_eq "$(cat "$FH/s/notrace" | wc -c)" 0
+	t_eq "$(cat "$FH/s/notrace" | wc -c)" 0
 }
 
 @test "globs accept name characters, * ? [] and a leading !" {
 	echo 'a_b.c* ?x [a-z]y [!q]z !n* *' >"$FH/s/notrace"
-	fh_eq "$(tr '\n' ' ' <"$FH/s/notrace")" '!n* * ?x [!q]z [a-z]y a_b.c* '
+	t_eq "$(tr '\n' ' ' <"$FH/s/notrace")" '!n* * ?x [!q]z [a-z]y a_b.c* '
 }
 
 @test "glob syntax errors fail with EINVAL, exact reason, nothing changed" {
@@ -52,13 +52,13 @@ vfs_*'
 	fh_expect_fail s filter 'foo[^a]' EINVAL "filter: bad bracket expression in glob 'foo[^a]'"
 	fh_expect_fail s filter '!' EINVAL "filter: '!' must be followed by a glob"
 	fh_expect_fail s notrace 'x|y' EINVAL "notrace: invalid character '|' in glob 'x|y'"
-	fh_eq "$(cat "$FH/s/filter")" keep
-	fh_eq "$(cat "$FH/s/notrace" | wc -c)" 0
+	t_eq "$(cat "$FH/s/filter")" keep
+	t_eq "$(cat "$FH/s/notrace" | wc -c)" 0
 }
 
 @test "at most 256 globs, each at most 511 bytes" {
 	fh_put "$FH/s/filter" "$(printf 'f%d ' {1..256})"
-	fh_eq "$(wc -l <"$FH/s/filter")" 256
+	t_eq "$(wc -l <"$FH/s/filter")" 256
 	fh_expect_fail s filter "$(printf 'f%d ' {1..257})" EINVAL "filter: more than 256 globs"
 	fh_put "$FH/s/filter" "$(printf 'a%.0s' {1..511})"
 	fh_expect_fail s filter "$(printf 'a%.0s' {1..512})" EINVAL \
@@ -69,55 +69,55 @@ vfs_*'
 	local v
 
 	v="$(printf 'abcdefghijk%04d ' {1..255})xxxxxxxxxxxxxx"
-	fh_eq "${#v}" 4094
+	t_eq "${#v}" 4094
 	run fh_put "$FH/s/filter" "$v"
-	fh_eq "$output" ok
-	fh_eq "$(wc -l <"$FH/s/filter")" 256
+	t_eq "$output" ok
+	t_eq "$(wc -l <"$FH/s/filter")" 256
 	run fh_put "$FH/s/filter" "${v}y"
-	fh_eq "$output" EINVAL
+	t_eq "$output" EINVAL
 	echo keep >"$FH/s/filter"
 	run fh_put -n "$FH/s/filter" 5000
-	fh_eq "$output" EINVAL
-	fh_eq "$(cat "$FH/s/last_error")" "filter: value longer than 4094 bytes"
-	fh_eq "$(cat "$FH/s/filter")" keep
+	t_eq "$output" EINVAL
+	t_eq "$(cat "$FH/s/last_error")" "filter: value longer than 4094 bytes"
+	t_eq "$(cat "$FH/s/filter")" keep
 	run fh_put -n "$FH/s/flags" 4095
-	fh_eq "$output" EINVAL
+	t_eq "$output" EINVAL
 }
 
 @test "one write() is one value: a shell writing line by line keeps the last" {
 	# bash's echo and printf builtins write each line separately.
 	printf 'schedule\nvfs_read\n' >"$FH/s/filter"
-	fh_eq "$(cat "$FH/s/filter")" vfs_read
+	t_eq "$(cat "$FH/s/filter")" vfs_read
 	printf 'schedule\nvfs_read\n' >"$BATS_TEST_TMPDIR/list"
 	cat "$BATS_TEST_TMPDIR/list" >"$FH/s/filter"
-	fh_eq "$(cat "$FH/s/filter")" "schedule
+	t_eq "$(cat "$FH/s/filter")" "schedule
 vfs_read"
 }
 
 @test "flags: every name, canonical order, unknown names refused" {
 	fh_put "$FH/s/flags" 'PERMANENT RCU  IPMODIFY
 RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU'
-	fh_eq "$(cat "$FH/s/flags")" "SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT"
+	t_eq "$(cat "$FH/s/flags")" "SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT"
 	fh_expect_fail s flags 'RCU FOO' EINVAL "flags: unknown flag 'FOO'"
 	fh_expect_fail s flags 'recursion' EINVAL "flags: unknown flag 'recursion'"
 	fh_expect_fail s flags 'FTRACE_OPS_FL_RCU' EINVAL "flags: unknown flag 'FTRACE_OPS_FL_RCU'"
-	fh_eq "$(cat "$FH/s/flags")" "SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT"
+	t_eq "$(cat "$FH/s/flags")" "SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT"
 	echo "" >"$FH/s/flags"
-	fh_eq "$(cat "$FH/s/flags")" ""
+	t_eq "$(cat "$FH/s/flags")" ""
 }
 
 @test "action: count, unknown and empty refused" {
 	echo " count " >"$FH/s/action"
-	fh_eq "$(cat "$FH/s/action")" count
+	t_eq "$(cat "$FH/s/action")" count
 	fh_expect_fail s action 'count tally' EINVAL "action: unknown action 'tally'"
 	fh_expect_fail s action $'\n' EINVAL "action: no action given"
-	fh_eq "$(cat "$FH/s/action")" count
+	t_eq "$(cat "$FH/s/action")" count
 }
 
 @test "a NUL byte in a value is refused" {
 	run bash -c "printf 'abc\\0def' >'$FH/s/filter'"
 	[ "$status" -ne 0 ]
-	fh_eq "$(cat "$FH/s/last_error")" "filter: value contains a NUL byte"
+	t_eq "$(cat "$FH/s/last_error")" "filter: value contains a NUL byte"
 }
 
 @test "staged writes do not touch the live configuration" {
@@ -127,22 +127,22 @@ RECURSION SAVE_REGS_IF_SUPPORTED SAVE_REGS RCU'
 	echo "$FN_B" >"$FH/s/filter"
 	echo "$FN_A" >"$FH/s/notrace"
 	echo RCU >"$FH/s/flags"
-	fh_eq "$(fh_live_value s filter)" "$FN_A"
-	fh_eq "$(fh_live_value s notrace)" ""
-	fh_eq "$(fh_live_value s flags)" ""
+	t_eq "$(fh_live_value s filter)" "$FN_A"
+	t_eq "$(fh_live_value s notrace)" ""
+	t_eq "$(fh_live_value s flags)" ""
 	hammer "$SYS_A" 50
 	hammer "$SYS_B" 50
-	fh_eq "$(fh_hits s)" 50
+	t_eq "$(fh_hits s)" 50
 }
 
 @test "tag: one printable word, immediate, not part of live" {
-	fh_eq "$(cat "$FH/s/tag")" ""
+	t_eq "$(cat "$FH/s/tag")" ""
 	echo fhook-apply >"$FH/s/tag"
-	fh_eq "$(cat "$FH/s/tag")" fhook-apply
+	t_eq "$(cat "$FH/s/tag")" fhook-apply
 	fh_expect_fail s tag 'two words' EINVAL "tag: character 0x20 not allowed (printable, no spaces)"
 	fh_expect_fail s tag "$(printf 't%.0s' {1..65})" EINVAL "tag: longer than 64 bytes"
-	fh_eq "$(cat "$FH/s/tag")" fhook-apply
+	t_eq "$(cat "$FH/s/tag")" fhook-apply
 	echo "" >"$FH/s/tag"
-	fh_eq "$(cat "$FH/s/tag")" ""
+	t_eq "$(cat "$FH/s/tag")" ""
 	! grep -q tag "$FH/s/live"
 }

@@ -25,7 +25,7 @@ live_before() {
 	echo "$FN_C" >"$FH/c/notrace"
 	echo "RCU RECURSION" >"$FH/c/flags"
 	echo 1 >"$FH/c/commit"
-	fh_eq "$(cat "$FH/c/live")" "generation: 1
+	t_eq "$(cat "$FH/c/live")" "generation: 1
 filter: $FN_B $FN_A
 notrace: $FN_C
 flags: RECURSION RCU
@@ -38,19 +38,19 @@ comm:
 sample: 1
 functions: 2"
 	echo 1 >"$FH/c/commit"
-	fh_eq "$(fh_live_value c generation)" 2
+	t_eq "$(fh_live_value c generation)" 2
 	echo "" >"$FH/c/notrace"
 	echo y >"$FH/c/commit"
-	fh_eq "$(fh_live_value c generation)" 3
-	fh_eq "$(fh_live_value c notrace)" ""
-	fh_eq "$(cat "$FH/c/enabled")" 0
+	t_eq "$(fh_live_value c generation)" 3
+	t_eq "$(fh_live_value c notrace)" ""
+	t_eq "$(cat "$FH/c/enabled")" 0
 }
 
 @test "commit accepts only a true value" {
 	echo "$FN_A" >"$FH/c/filter"
 	fh_expect_fail c commit 0 EINVAL "commit: write 1 to commit"
 	fh_expect_fail c commit maybe EINVAL "commit: write 1 to commit"
-	fh_eq "$(fh_live_value c generation)" 0
+	t_eq "$(fh_live_value c generation)" 0
 }
 
 @test "commit is write-only" {
@@ -62,7 +62,7 @@ functions: 2"
 	fh_expect_fail c commit 1 EINVAL "filter is empty; write '*' to hook every function"
 	echo "$FN_A" >"$FH/c/notrace"
 	fh_expect_fail c commit 1 EINVAL "filter is empty; write '*' to hook every function"
-	fh_eq "$(fh_live_value c generation)" 0
+	t_eq "$(fh_live_value c generation)" 0
 }
 
 @test "a filter of exclusions only is refused" {
@@ -80,7 +80,7 @@ functions: 2"
 	fh_expect_fail c commit 1 EINVAL "notrace glob 'fhook_nope' matches no traceable function"
 	echo "$FN_B !fhook_nope" >"$FH/c/notrace"
 	fh_expect_fail c commit 1 EINVAL "notrace glob '!fhook_nope' matches no traceable function"
-	fh_eq "$(fh_live_value c generation)" 0
+	t_eq "$(fh_live_value c generation)" 0
 }
 
 @test "functions ftrace cannot trace are refused like missing ones" {
@@ -104,7 +104,7 @@ functions: 2"
 	fh_expect_fail c commit 1 EBUSY "PERMANENT cannot be used while ftrace_enabled=0"
 	echo 1 >/proc/sys/kernel/ftrace_enabled
 	echo 1 >"$FH/c/commit"
-	fh_eq "$(fh_live_value c flags)" PERMANENT
+	t_eq "$(fh_live_value c flags)" PERMANENT
 }
 
 @test "a failed commit leaves the live configuration exactly as it was" {
@@ -115,7 +115,7 @@ functions: 2"
 	echo "$FN_B nonexistent_fn_xyz" >"$FH/c/filter"
 	echo "" >"$FH/c/flags"
 	fh_expect_fail c commit 1 EINVAL "filter glob 'nonexistent_fn_xyz' matches no traceable function"
-	fh_eq "$(cat "$FH/c/live")" "$before"
+	t_eq "$(cat "$FH/c/live")" "$before"
 }
 
 @test "a failed commit of an enabled hook keeps its callbacks" {
@@ -125,15 +125,15 @@ functions: 2"
 	fh_expect_fail e commit 1 EINVAL "filter glob 'nonexistent_fn_xyz' matches no traceable function"
 	hammer "$SYS_A" 70
 	hammer "$SYS_B" 30
-	fh_eq "$(fh_hits e)" 70
-	fh_eq "$(cat "$FH/e/enabled")" 1
+	t_eq "$(fh_hits e)" 70
+	t_eq "$(cat "$FH/e/enabled")" 1
 }
 
 @test "a successful commit clears last_error" {
 	fh_expect_fail c commit 1 EINVAL "filter is empty; write '*' to hook every function"
 	echo "$FN_A" >"$FH/c/filter"
 	echo 1 >"$FH/c/commit"
-	fh_eq "$(cat "$FH/c/last_error")" ""
+	t_eq "$(cat "$FH/c/last_error")" ""
 }
 
 @test "live is read-only" {

@@ -16,7 +16,7 @@ teardown() {
 	mkdir "$FH/n"
 	echo "$FN_A" >"$FH/n/filter"
 	fh_expect_fail n enabled 1 EINVAL "nothing committed yet: write 1 to commit first"
-	fh_eq "$(cat "$FH/n/enabled")" 0
+	t_eq "$(cat "$FH/n/enabled")" 0
 }
 
 @test "enabled accepts booleans only" {
@@ -24,10 +24,10 @@ teardown() {
 	fh_expect_fail n enabled 2 EINVAL "enabled: write 0 or 1"
 	fh_expect_fail n enabled $'\n' EINVAL "enabled: write 0 or 1"
 	echo on >"$FH/n/enabled"
-	fh_eq "$(cat "$FH/n/enabled")" 1
+	t_eq "$(cat "$FH/n/enabled")" 1
 	echo 1 >"$FH/n/enabled"
 	echo off >"$FH/n/enabled"
-	fh_eq "$(cat "$FH/n/enabled")" 0
+	t_eq "$(cat "$FH/n/enabled")" 0
 	echo 0 >"$FH/n/enabled"
 }
 
@@ -35,25 +35,25 @@ teardown() {
 	fh_hook quiet "$FN_A $FN_B $FN_C $FN_D"
 	echo 1 >"$FH/quiet/enabled"
 	sleep 2
-	fh_eq "$(fh_hits quiet)" 0
+	t_eq "$(fh_hits quiet)" 0
 	hammer "$SYS_D" 1
-	fh_eq "$(fh_hits quiet)" 1
+	t_eq "$(fh_hits quiet)" 1
 }
 
 @test "count is exact, and only while enabled" {
 	fh_hook n "$FN_A"
 	hammer "$SYS_A" 1000
-	fh_eq "$(fh_hits n)" 0
+	t_eq "$(fh_hits n)" 0
 	echo 1 >"$FH/n/enabled"
 	grep -q "^$FN_A " "$TRACING/enabled_functions"
 	hammer "$SYS_A" 12345
 	hammer "$SYS_B" 777
-	fh_eq "$(fh_hits n)" 12345
-	fh_eq "$(cat "$FH/n/missed")" 0
+	t_eq "$(fh_hits n)" 12345
+	t_eq "$(cat "$FH/n/missed")" 0
 	echo 0 >"$FH/n/enabled"
-	! grep -q "^$FN_A " "$TRACING/enabled_functions"
+	run -1 grep -q "^$FN_A " "$TRACING/enabled_functions"
 	hammer "$SYS_A" 1000
-	fh_eq "$(fh_hits n)" 12345
+	t_eq "$(fh_hits n)" 12345
 }
 
 @test "counters survive commits and enable/disable; reset zeroes them" {
@@ -66,12 +66,12 @@ teardown() {
 	echo 0 >"$FH/n/enabled"
 	echo 1 >"$FH/n/enabled"
 	hammer "$SYS_A" 100
-	fh_eq "$(fh_hits n)" 600
+	t_eq "$(fh_hits n)" 600
 	echo 1 >"$FH/n/reset"
-	fh_eq "$(fh_hits n)" 0
-	fh_eq "$(cat "$FH/n/missed")" 0
+	t_eq "$(fh_hits n)" 0
+	t_eq "$(cat "$FH/n/missed")" 0
 	hammer "$SYS_B" 5
-	fh_eq "$(fh_hits n)" 5
+	t_eq "$(fh_hits n)" 5
 	fh_expect_fail n reset 0 EINVAL "reset: write 1 to reset"
 	run cat "$FH/n/reset"
 	[ "$status" -ne 0 ]
@@ -87,7 +87,7 @@ teardown() {
 	hammer "$SYS_B" 20
 	hammer "$SYS_C" 40
 	hammer "$SYS_D" 80
-	fh_eq "$(fh_hits x)" 10
+	t_eq "$(fh_hits x)" 10
 }
 
 @test "a notrace exclusion re-admits a function" {
@@ -98,7 +98,7 @@ teardown() {
 	echo 1 >"$FH/x/enabled"
 	hammer "$SYS_A" 10
 	hammer "$SYS_C" 40
-	fh_eq "$(fh_hits x)" 50
+	t_eq "$(fh_hits x)" 50
 }
 
 @test "exclusions removing every match hook nothing, never everything" {
@@ -108,7 +108,7 @@ teardown() {
 	echo 1 >"$FH/x/enabled"
 	hammer "$SYS_A" 10
 	sleep 1
-	fh_eq "$(fh_hits x)" 0
+	t_eq "$(fh_hits x)" 0
 	! grep -q "^$FN_A " "$TRACING/enabled_functions"
 }
 
@@ -119,9 +119,9 @@ teardown() {
 		     PERMANENT "SAVE_REGS RECURSION RCU PERMANENT"; do
 		fh_hook f "$FN_A" "$flags"
 		echo 1 >"$FH/f/enabled"
-		fh_eq "$(fh_live_value f flags)" "$flags"
+		t_eq "$(fh_live_value f flags)" "$flags"
 		hammer "$SYS_A" 2000
-		fh_eq "$(fh_hits f)" 2000
+		t_eq "$(fh_hits f)" 2000
 		rmdir "$FH/f"
 	done
 }
@@ -131,7 +131,7 @@ teardown() {
 	echo 1 >"$FH/p/enabled"
 	run sh -c 'echo 0 >/proc/sys/kernel/ftrace_enabled'
 	[ "$status" -ne 0 ]
-	fh_eq "$(cat /proc/sys/kernel/ftrace_enabled)" 1
+	t_eq "$(cat /proc/sys/kernel/ftrace_enabled)" 1
 	echo 0 >"$FH/p/enabled"
 	echo 0 >/proc/sys/kernel/ftrace_enabled
 	fh_expect_fail p enabled 1 EBUSY "PERMANENT cannot be used while ftrace_enabled=0"
@@ -147,7 +147,7 @@ teardown() {
 	hammer "$SYS_A" 10
 	echo 1 >/proc/sys/kernel/ftrace_enabled
 	hammer "$SYS_A" 10
-	fh_eq "$(fh_hits q)" 20
+	t_eq "$(fh_hits q)" 20
 }
 
 @test "two hooks on one function each count every call" {
@@ -157,8 +157,8 @@ teardown() {
 	echo 1 >"$FH/two/enabled"
 	hammer "$SYS_A" 3000
 	hammer "$SYS_B" 1000
-	fh_eq "$(fh_hits one)" 3000
-	fh_eq "$(fh_hits two)" 4000
+	t_eq "$(fh_hits one)" 3000
+	t_eq "$(fh_hits two)" 4000
 }
 
 @test "hits and missed are read-only" {

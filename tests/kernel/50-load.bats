@@ -56,7 +56,7 @@ start_load() {
 	echo "__do_sys_* vfs_*" >"$FH/most/notrace"
 	echo 1 >"$FH/most/commit"
 	echo 1 >"$FH/most/enabled"
-	! grep -qE '^(__do_sys_|vfs_)' "$TRACING/enabled_functions"
+	run -1 grep -qE '^(__do_sys_|vfs_)' "$TRACING/enabled_functions"
 	grep -q '^schedule ' "$TRACING/enabled_functions"
 	hammer "$SYS_A" 1000
 	workload 2
@@ -105,6 +105,6 @@ start_load() {
 	echo 1 >"$FH/last/enabled"
 	rmdir "$FH/last"
 	rmmod fhook
-	! grep -q '^vfs_read ' "$TRACING/enabled_functions"
+	run -1 grep -q '^vfs_read ' "$TRACING/enabled_functions"
 	modprobe fhook
 }

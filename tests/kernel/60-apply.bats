@@ -12,7 +12,7 @@ setup_file() {
 }
 
 setup() {
-	fa_setup
+	apply_setup
 }
 
 teardown() {
@@ -20,7 +20,7 @@ teardown() {
 }
 
 @test "apply creates the hooks committed, tagged, enabled as asked, and they count" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; flags = [ "RECURSION" ]; };
@@ -28,11 +28,11 @@ hooks = {
 };
 EOF
 	run --separate-stderr -0 "$APPLY" p.cfg
-	fh_eq "$stderr" ""
-	fh_eq "$output" "a: created
+	t_eq "$stderr" ""
+	t_eq "$output" "a: created
 b: created
 p.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (27 writes)"
-	fh_eq "$(cat "$FH/a/live")" "generation: 1
+	t_eq "$(cat "$FH/a/live")" "generation: 1
 filter: $FN_A
 notrace:
 flags: RECURSION
@@ -44,18 +44,18 @@ pids:
 comm:
 sample: 1
 functions: 1"
-	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/a/tag")" "1 fhook-apply"
-	fh_eq "$(fh_live_value b filter) $(cat "$FH/b/enabled") $(cat "$FH/b/tag")" \
-		"$FN_B 0 fhook-apply"
+	t_eq "$(cat "$FH/a/enabled") $(cat "$FH/a/tag")" "1 fhook-apply:p"
+	t_eq "$(fh_live_value b filter) $(cat "$FH/b/enabled") $(cat "$FH/b/tag")" \
+		"$FN_B 0 fhook-apply:p"
 	echo 1 >"$FH/a/reset"
 	hammer "$SYS_A" 100
-	fh_eq "$(fh_hits a)" 100
+	t_eq "$(fh_hits a)" 100
 	run -0 "$APPLY" --diff p.cfg
-	fh_eq "$output" ""
+	t_eq "$output" ""
 }
 
 @test "re-applying an unchanged profile writes nothing and says so" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; };
@@ -68,15 +68,15 @@ EOF
 	echo RCU >"$FH/b/flags"
 	before=$(fa_state)
 	run --separate-stderr -0 "$APPLY" p.cfg
-	fh_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
-	fh_eq "$stderr" ""
-	fh_eq "$(fa_state)" "$before"
-	fh_eq "$(fa_gen a) $(fa_gen b)" "1 1"
-	fh_eq "$(cat "$FH/a/filter")" "$FN_C"
+	t_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
+	t_eq "$stderr" ""
+	t_eq "$(fa_state)" "$before"
+	t_eq "$(fa_gen a) $(fa_gen b)" "1 1"
+	t_eq "$(cat "$FH/a/filter")" "$FN_C"
 }
 
 @test "a changed profile re-commits only what differs; an enabled hook keeps counting" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; };
@@ -85,7 +85,7 @@ hooks = {
 };
 EOF
 	run -0 "$APPLY" p.cfg
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A", "$FN_B" ]; };
@@ -94,15 +94,15 @@ hooks = {
 };
 EOF
 	run --separate-stderr -0 "$APPLY" p.cfg
-	fh_eq "$output" "a: changed (filter)
+	t_eq "$output" "a: changed (filter)
 b: changed (enabled)
 p.cfg: applied: 0 created, 2 changed, 0 removed, 1 up to date (12 writes)"
-	fh_eq "$(fa_gen a) $(fa_gen b) $(fa_gen c)" "2 1 1"
-	fh_eq "$(cat "$FH/a/enabled") $(cat "$FH/b/enabled")" "1 1"
+	t_eq "$(fa_gen a) $(fa_gen b) $(fa_gen c)" "2 1 1"
+	t_eq "$(cat "$FH/a/enabled") $(cat "$FH/b/enabled")" "1 1"
 	echo 1 >"$FH/a/reset"
 	echo 1 >"$FH/b/reset"
 	hammer "$SYS_B" 10
-	fh_eq "$(fh_hits a) $(fh_hits b)" "10 10"
+	t_eq "$(fh_hits a) $(fh_hits b)" "10 10"
 }
 
 @test "a commit failing mid-profile restores every hook touched, attribute by attribute" {
@@ -112,7 +112,7 @@ p.cfg: applied: 0 created, 2 changed, 0 removed, 1 up to date (12 writes)"
 	echo fhook-apply >"$FH/b/tag"
 	before=$(fa_state)
 	gen_a=$(fa_gen a)
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A", "$FN_B" ]; flags = [ "RECURSION" ]; };
@@ -122,24 +122,24 @@ hooks = {
 };
 EOF
 	run --separate-stderr -3 "$APPLY" p.cfg
-	fh_eq "$stderr" "fhook-apply: $FH/x/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
+	t_eq "$stderr" "fhook-apply: $FH/x/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
 fhook-apply: p.cfg:6: hook 'x' failed; restored as they were: x, b, n, a"
-	fh_eq "$output" ""
-	fh_eq "$(fa_state)" "$before"
+	t_eq "$output" ""
+	t_eq "$(fa_state)" "$before"
 	[ ! -d "$FH/n" ] && [ ! -d "$FH/x" ]
 	# a was re-committed twice and never stopped counting its own function
-	fh_eq "$(fa_gen a)" $((gen_a + 2))
+	t_eq "$(fa_gen a)" $((gen_a + 2))
 	echo 1 >"$FH/a/reset"
 	echo 1 >"$FH/b/reset"
 	hammer "$SYS_A" 10
 	hammer "$SYS_B" 10
-	fh_eq "$(fh_hits a) $(fh_hits b)" "10 0"
+	t_eq "$(fh_hits a) $(fh_hits b)" "10 0"
 }
 
 @test "a redirect target the kernel refuses at commit: rolled back the same way" {
 	fa_hook a "$FN_A" "" 1
 	before=$(fa_state)
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_B" ]; enabled = false; };
@@ -152,18 +152,18 @@ hooks = {
 };
 EOF
 	run --separate-stderr -3 "$APPLY" p.cfg
-	fh_eq "$stderr" "fhook-apply: $FH/ipm/commit: No such file or directory: target 'fhook_no_such_target' is not exported by a loaded module
+	t_eq "$stderr" "fhook-apply: $FH/ipm/commit: No such file or directory: target 'fhook_no_such_target' is not exported by a loaded module
 fhook-apply: p.cfg:4: hook 'ipm' failed; restored as they were: ipm, a"
-	fh_eq "$(fa_state)" "$before"
+	t_eq "$(fa_state)" "$before"
 	echo 1 >"$FH/a/reset"
 	hammer "$SYS_A" 5
-	fh_eq "$(fh_hits a)" 5
+	t_eq "$(fh_hits a)" 5
 }
 
 @test "a rollback the kernel refuses too: exit 4 and what is left" {
 	fa_hook a "$FN_A" PERMANENT
 	echo 0 >/proc/sys/kernel/ftrace_enabled
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; enabled = false; };
@@ -171,7 +171,7 @@ hooks = {
 };
 EOF
 	run --separate-stderr -4 "$APPLY" --json p.cfg
-	fh_eq "$stderr" "fhook-apply: $FH/b/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
+	t_eq "$stderr" "fhook-apply: $FH/b/commit: Invalid argument: filter glob 'fhook_no_such_fn' matches no traceable function
 fhook-apply: $FH/a/commit: Device or resource busy: PERMANENT cannot be used while ftrace_enabled=0
 fhook-apply: p.cfg:4: hook 'b' failed; rollback incomplete:
 fhook-apply: not restored: a: flags: now (none), was PERMANENT"
@@ -180,7 +180,7 @@ fhook-apply: not restored: a: flags: now (none), was PERMANENT"
 }
 
 @test "--prune removes the hooks fhook-apply made and no others; --prune-all all" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; enabled = false; };
@@ -189,22 +189,23 @@ hooks = {
 EOF
 	run -0 "$APPLY" p.cfg
 	fa_hook hand "$FN_C" "" 1
-	fa_profile q.cfg <<EOF
+	# the same profile without b: its tag is still fhook-apply:p
+	profile p.cfg <<EOF
 version = 1;
 hooks = { a = { filter = [ "$FN_A" ]; enabled = false; }; };
 EOF
-	run -0 "$APPLY" q.cfg
+	run -0 "$APPLY" p.cfg
 	[ -d "$FH/b" ]
-	run -0 "$APPLY" --prune q.cfg
-	fh_eq "$output" "b: removed
-q.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
+	run -0 "$APPLY" --prune p.cfg
+	t_eq "$output" "b: removed
+p.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
 	[ ! -d "$FH/b" ] && [ -d "$FH/hand" ]
-	run -0 "$APPLY" --prune q.cfg
-	fh_eq "$output" "q.cfg: nothing to do: 1 hooks up to date (0 writes)"
-	run -0 "$APPLY" --prune-all q.cfg
-	fh_eq "$output" "hand: removed
-q.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
-	fh_eq "$(ls "$FH")" "a
+	run -0 "$APPLY" --prune p.cfg
+	t_eq "$output" "p.cfg: nothing to do: 1 hooks up to date (0 writes)"
+	run -0 "$APPLY" --prune-all p.cfg
+	t_eq "$output" "hand: removed
+p.cfg: applied: 0 created, 0 changed, 1 removed, 1 up to date (1 writes)"
+	t_eq "$(ls "$FH")" "a
 features
 version"
 }
@@ -221,19 +222,20 @@ version"
 	"$APPLY" --export >e.cfg
 	fh_cleanup
 	run --separate-stderr -0 "$APPLY" e.cfg
-	fh_eq "$output" "x: created
+	t_eq "$output" "x: created
 y: created
-e.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (27 writes)"
+e.cfg: applied: 2 created, 0 changed, 0 removed, 0 up to date (25 writes)"
 	run --separate-stderr -0 "$APPLY" --diff e.cfg
-	fh_eq "$output" ""
-	fh_eq "$(fa_live)" "$before"
-	fh_eq "$(cat "$FH/x/tag") $(cat "$FH/y/tag")" "fhook-apply fhook-apply"
+	t_eq "$output" ""
+	t_eq "$(fa_live)" "$before"
+	# made by hand, they still have no owner
+	t_eq "$(cat "$FH/x/tag")/$(cat "$FH/y/tag")" "/"
 }
 
 @test "concurrent appliers take turns: every run succeeds, no mixed state" {
 	for p in 1 2; do
 		fn=$([ $p = 1 ] && echo "$FN_A" || echo "$FN_B")
-		fa_profile p$p.cfg <<EOF
+		profile p$p.cfg <<EOF
 version = 1;
 hooks = {
   c1 = { filter = [ "$fn" ]; enabled = false; };
@@ -250,7 +252,7 @@ EOF
 		rc1=0 rc2=0
 		wait "$one" || rc1=$?
 		wait "$two" || rc2=$?
-		fh_eq "round $round: $rc1 $rc2" "round $round: 0 0" || {
+		t_eq "round $round: $rc1 $rc2" "round $round: 0 0" || {
 			cat out1 out2 >&2
 			return 1
 		}
@@ -262,27 +264,22 @@ EOF
 
 @test "while the lock is held, --lock-timeout 0 fails at once and touches nothing" {
 	export FHOOK_APPLY_LOCK=$BATS_TEST_TMPDIR/lock
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = { a = { filter = [ "$FN_A" ]; enabled = false; }; };
 EOF
-	flock "$FHOOK_APPLY_LOCK" sleep 2 &
-	holder=$!
-	for _ in $(seq 100); do
-		flock -n "$FHOOK_APPLY_LOCK" true || break
-		sleep 0.02
-	done
+	hold_lock "$FHOOK_APPLY_LOCK" 2
 	run --separate-stderr -3 "$APPLY" --lock-timeout 0 p.cfg
-	fh_eq "$stderr" "fhook-apply: $FHOOK_APPLY_LOCK: held by another process; gave up after 0 s"
+	t_eq "$stderr" "fhook-apply: $FHOOK_APPLY_LOCK: held by another process; gave up after 0 s"
 	[ ! -d "$FH/a" ]
 	run -0 "$APPLY" --lock-timeout 30 p.cfg
 	[ -d "$FH/a" ]
-	wait "$holder"
+	wait "$LOCK_HOLDER"
 }
 
 @test "the --plan script, run by sh, does what apply would" {
 	fa_hook b "$FN_A" "" 1
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; };
@@ -293,13 +290,13 @@ EOF
 	run -1 "$APPLY" --diff p.cfg
 	run -0 sh plan.sh
 	run -0 "$APPLY" --diff p.cfg
-	fh_eq "$output" ""
+	t_eq "$output" ""
 	run -0 "$APPLY" p.cfg
-	fh_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
+	t_eq "$output" "p.cfg: nothing to do: 2 hooks up to date (0 writes)"
 }
 
 @test "--only applies the named hook and leaves the rest" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; enabled = false; };
@@ -307,13 +304,13 @@ hooks = {
 };
 EOF
 	run -0 "$APPLY" --only b p.cfg
-	fh_eq "$(ls "$FH")" "b
+	t_eq "$(ls "$FH")" "b
 features
 version"
 }
 
 @test "an optional hook missing on this kernel is skipped with a warning" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = {
   a = { filter = [ "$FN_A" ]; enabled = false; };
@@ -324,30 +321,30 @@ hooks = {
 };
 EOF
 	run --separate-stderr -0 "$APPLY" p.cfg
-	fh_eq "$stderr" "fhook-apply: p.cfg:5: warning: optional hook 'o' skipped: filter glob 'fhook_renamed_fn' matches no traceable function"
-	fh_eq "$output" "a: created
+	t_eq "$stderr" "fhook-apply: p.cfg:5: warning: optional hook 'o' skipped: filter glob 'fhook_renamed_fn' matches no traceable function"
+	t_eq "$output" "a: created
 p.cfg: applied: 1 created, 0 changed, 0 removed, 0 up to date (13 writes)"
 	[ ! -d "$FH/o" ]
 }
 
 @test "--status and fhook-stat show each hook with its functions and hits" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = { a = { filter = [ "$FN_A", "$FN_B" ]; }; };
 EOF
 	run -0 "$APPLY" p.cfg
 	echo 1 >"$FH/a/reset"
 	hammer "$SYS_A" 50
-	row=$(printf '%-4s  %-7s  %-10s  %-6s  %-9s  %-4s  %-6s  %s' a yes 1 count 2 50 0 fhook-apply)
+	row=$(printf '%-4s  %-7s  %-10s  %-6s  %-9s  %-4s  %-6s  %s' a yes 1 count 2 50 0 fhook-apply:p)
 	run -0 "$APPLY" --status
-	fh_eq "$output" "HOOK  ENABLED  GENERATION  ACTION  FUNCTIONS  HITS  MISSED  TAG
+	t_eq "$output" "HOOK  ENABLED  GENERATION  ACTION  FUNCTIONS  HITS  MISSED  TAG
 $row
 
 a: top functions
   HITS  FUNCTION
   50    $FN_A"
 	run -0 "$TOP/utils/fhook-stat"
-	fh_eq "${lines[1]}" "$row"
+	t_eq "${lines[1]}" "$row"
 	run -0 "$TOP/utils/fhook-stat" --prometheus
 	grep -qx "fhook_hook_hits_total{hook=\"a\"} 50" <<<"$output"
 	grep -qx "fhook_function_hits_total{hook=\"a\",function=\"$FN_A\"} 50" <<<"$output"
@@ -359,7 +356,7 @@ assert h["top_functions"] == [{"function": "'"$FN_A"'", "module": None, "hits": 
 }
 
 @test "fhook-stat --watch shows rates per second while calls are made" {
-	fa_profile p.cfg <<EOF
+	profile p.cfg <<EOF
 version = 1;
 hooks = { a = { filter = [ "$FN_A" ]; action = [ "count", "callers" ]; }; };
 EOF
@@ -369,7 +366,7 @@ EOF
 	run -0 "$TOP/utils/fhook-stat" --watch 0.5 --count 3 --json
 	kill "$pid"
 	wait "$pid" || true
-	fh_eq "${#lines[@]}" 3
+	t_eq "${#lines[@]}" 3
 	python3 -c 'import json, sys
 frames = [json.loads(l) for l in sys.stdin]
 last = frames[-1]["hooks"][0]

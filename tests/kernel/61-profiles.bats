@@ -12,7 +12,7 @@ setup_file() {
 }
 
 setup() {
-	fa_setup
+	apply_setup
 }
 
 teardown() {
@@ -29,20 +29,20 @@ fa_apply_clean() {
 	off=$(grep -c 'enabled = false;' "$p" || true)
 	writes=$((14 * n - off))
 	run --separate-stderr -0 "$APPLY" --check-symbols "$p"
-	fh_eq "$stderr" ""
-	fh_eq "$output" "$p: valid, $n hooks, every glob matches a traceable function"
+	t_eq "$stderr" ""
+	t_eq "$output" "$p: valid, $n hooks, every glob matches a traceable function"
 	run --separate-stderr -0 "$APPLY" "$p"
-	fh_eq "$stderr" ""
-	fh_eq "${lines[-1]}" "$p: applied: $n created, 0 changed, 0 removed, 0 up to date ($writes writes)"
+	t_eq "$stderr" ""
+	t_eq "${lines[-1]}" "$p: applied: $n created, 0 changed, 0 removed, 0 up to date ($writes writes)"
 	for h in $hooks; do
-		fh_eq "$h: $(cat "$FH/$h/tag") $(fa_gen "$h")" "$h: fhook-apply 1"
+		t_eq "$h: $(cat "$FH/$h/tag") $(fa_gen "$h")" "$h: fhook-apply:$1 1"
 	done
-	fh_eq "$(cat "$FH"/*/enabled | grep -c 0)" "$off"
-	fh_eq "$(find "$FH" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$n"
+	t_eq "$(cat "$FH"/*/enabled | grep -c 0)" "$off"
+	t_eq "$(find "$FH" -mindepth 1 -maxdepth 1 -type d | wc -l)" "$n"
 	run --separate-stderr -0 "$APPLY" --diff "$p"
-	fh_eq "$output" ""
+	t_eq "$output" ""
 	run --separate-stderr -0 "$APPLY" "$p"
-	fh_eq "$output" "$p: nothing to do: $n hooks up to date (0 writes)"
+	t_eq "$output" "$p: nothing to do: $n hooks up to date (0 writes)"
 }
 
 # fa_saw HOOK: the hook counted at least one call.
@@ -114,8 +114,8 @@ fa_saw() {
 	bash -c 'cat /dev/null'
 	grep -q 'bash.*hook=lat_shell_opens func=do_sys_openat2 ' \
 		/sys/kernel/tracing/instances/fhook/trace
-	fh_eq "$(fh_hits lat_init_opens)" 0
-	fh_eq "$(cat "$FH/lat_slab_callers/enabled")" 0
+	t_eq "$(fh_hits lat_init_opens)" 0
+	t_eq "$(cat "$FH/lat_slab_callers/enabled")" 0
 }
 
 @test "all five profiles at once: one profile including them" {
@@ -130,8 +130,8 @@ fa_saw() {
 		echo "};"
 	} >all.cfg
 	run --separate-stderr -0 "$APPLY" all.cfg
-	fh_eq "$stderr" ""
-	fh_eq "${lines[-1]}" "all.cfg: applied: 33 created, 0 changed, 0 removed, 0 up to date (461 writes)"
+	t_eq "$stderr" ""
+	t_eq "${lines[-1]}" "all.cfg: applied: 33 created, 0 changed, 0 removed, 0 up to date (461 writes)"
 	run -0 "$APPLY" --diff all.cfg
-	fh_eq "$output" ""
+	t_eq "$output" ""
 }

@@ -35,9 +35,9 @@ log_hook() {
 }
 
 @test "the fhook instance exists with both events enabled there only" {
-	fh_eq "$(cat "$FHI/events/fhook/fhook_call/enable")" 1
-	fh_eq "$(cat "$FHI/events/fhook/fhook_stack/enable")" 1
-	fh_eq "$(cat "$TRACING/events/fhook/enable")" 0
+	t_eq "$(cat "$FHI/events/fhook/fhook_call/enable")" 1
+	t_eq "$(cat "$FHI/events/fhook/fhook_stack/enable")" 1
+	t_eq "$(cat "$TRACING/events/fhook/enable")" 0
 	run rmdir "$FHI"
 	[ "$status" -ne 0 ]
 }
@@ -45,18 +45,18 @@ log_hook() {
 @test "log: one record per call with hook, function, caller and args" {
 	log_hook lg "$FT_TARGET" log 2
 	ft_call caller_a 3 5 7
-	fh_eq "$(ft_result)" 12
+	t_eq "$(ft_result)" 12
 	ft_call caller_b 2 11 13
 	fh_records >"$BATS_TEST_TMPDIR/r"
 	cat "$BATS_TEST_TMPDIR/r"
-	fh_eq "$(wc -l <"$BATS_TEST_TMPDIR/r")" 5
-	fh_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0x5,0x7}$' "$BATS_TEST_TMPDIR/r")" 3
-	fh_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_b+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0xb,0xd}$' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(wc -l <"$BATS_TEST_TMPDIR/r")" 5
+	t_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0x5,0x7}$' "$BATS_TEST_TMPDIR/r")" 3
+	t_eq "$(grep -c ' fhook_call: hook=lg func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_b+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\] args={0xb,0xd}$' "$BATS_TEST_TMPDIR/r")" 2
 	# The instance shows hook records and nothing else; the top level none.
-	fh_eq "$(grep -v '^#' "$FHI/trace" | grep -vc ' fhook_call: ')" 0
-	fh_eq "$(grep -c fhook_call "$TRACING/trace")" 0
-	fh_eq "$(fh_hits lg)" 5
-	fh_eq "$(cat "$FH/lg/missed")" 0
+	t_eq "$(grep -v '^#' "$FHI/trace" | grep -vc ' fhook_call: ')" 0
+	t_eq "$(grep -c fhook_call "$TRACING/trace")" 0
+	t_eq "$(fh_hits lg)" 5
+	t_eq "$(cat "$FH/lg/missed")" 0
 }
 
 @test "log with args 0 records no argument; 6 records six" {
@@ -68,7 +68,7 @@ log_hook() {
 	fh_clear_trace
 	ft_call caller_b 1 5 7
 	fh_records | grep -q ' args={0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*,0x[0-9a-f]*}$'
-	fh_eq "$(fh_live_value l0 args)" 6
+	t_eq "$(fh_live_value l0 args)" 6
 }
 
 @test "trace_pipe streams the records" {
@@ -82,7 +82,7 @@ log_hook() {
 	done
 	kill %1 2>/dev/null || true
 	wait || true
-	fh_eq "$(grep -c ' fhook_call: hook=tp func=fhook_test_target .* args={0x9}$' "$BATS_TEST_TMPDIR/pipe")" 4
+	t_eq "$(grep -c ' fhook_call: hook=tp func=fhook_test_target .* args={0x9}$' "$BATS_TEST_TMPDIR/pipe")" 4
 }
 
 @test "an event filter on hook selects one hook's records" {
@@ -90,12 +90,12 @@ log_hook() {
 	log_hook y "$FT_TARGET" log 0
 	echo 'hook == "x"' >"$FHI/$EV/filter"
 	ft_call caller_a 4
-	fh_eq "$(fh_records | grep -c 'hook=x ')" 4
-	fh_eq "$(fh_records | grep -c 'hook=y ')" 0
-	fh_eq "$(fh_hits y)" 4
+	t_eq "$(fh_records | grep -c 'hook=x ')" 4
+	t_eq "$(fh_records | grep -c 'hook=y ')" 0
+	t_eq "$(fh_hits y)" 4
 	echo 0 >"$FHI/$EV/filter"
 	ft_call caller_a 1
-	fh_eq "$(fh_records | grep -c 'hook=y ')" 1
+	t_eq "$(fh_records | grep -c 'hook=y ')" 1
 }
 
 @test "a hist trigger on fhook_call counts per function" {
@@ -115,9 +115,9 @@ log_hook() {
 		-- sh -c "echo 'caller_a 7 1 2' >$FT/call"
 	perf script -i "$BATS_TEST_TMPDIR/perf.data" >"$BATS_TEST_TMPDIR/out"
 	cat "$BATS_TEST_TMPDIR/out"
-	fh_eq "$(grep -c 'fhook:fhook_call: .*hook=pf' "$BATS_TEST_TMPDIR/out")" 7
+	t_eq "$(grep -c 'fhook:fhook_call: .*hook=pf' "$BATS_TEST_TMPDIR/out")" 7
 	# The instance got them too.
-	fh_eq "$(fh_records | grep -c 'hook=pf ')" 7
+	t_eq "$(fh_records | grep -c 'hook=pf ')" 7
 }
 
 @test "trace-cmd record -e fhook sees each call" {
@@ -126,7 +126,7 @@ log_hook() {
 		sh -c "echo 'caller_b 5 3 4' >$FT/call" >/dev/null
 	trace-cmd report -i "$BATS_TEST_TMPDIR/t.dat" >"$BATS_TEST_TMPDIR/out"
 	cat "$BATS_TEST_TMPDIR/out"
-	fh_eq "$(grep -c 'fhook_call: .*hook=tc' "$BATS_TEST_TMPDIR/out")" 5
+	t_eq "$(grep -c 'fhook_call: .*hook=tc' "$BATS_TEST_TMPDIR/out")" 5
 }
 
 @test "stack: the caller chain, at most stack_depth frames" {
@@ -140,11 +140,11 @@ log_hook() {
 	ft_call caller_a 2 8 1
 	grep -v '^#' "$FHI/trace" >"$BATS_TEST_TMPDIR/r"
 	cat "$BATS_TEST_TMPDIR/r"
-	fh_eq "$(grep -c ' fhook_stack: hook=st func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+.* args={0x8} stack=' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c '^ *=> ' "$BATS_TEST_TMPDIR/r")" 6
-	fh_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\]$' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c '^ *=> fhook_test_call_write+' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c ' fhook_call: ' "$BATS_TEST_TMPDIR/r")" 0
+	t_eq "$(grep -c ' fhook_stack: hook=st func=fhook_test_target \[fhook_test\] caller=fhook_test_caller_a+.* args={0x8} stack=' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c '^ *=> ' "$BATS_TEST_TMPDIR/r")" 6
+	t_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*/0x[0-9a-f]* \[fhook_test\]$' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c '^ *=> fhook_test_call_write+' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c ' fhook_call: ' "$BATS_TEST_TMPDIR/r")" 0
 	echo 64 >"$FH/st/stack_depth"
 	echo "log stack" >"$FH/st/action"
 	echo 1 >"$FH/st/commit"
@@ -152,7 +152,7 @@ log_hook() {
 	ft_call caller_b 1 8 1
 	grep -v '^#' "$FHI/trace" >"$BATS_TEST_TMPDIR/r"
 	cat "$BATS_TEST_TMPDIR/r"
-	fh_eq "$(grep -c ' fhook_call: hook=st func=fhook_test_target .*caller=fhook_test_caller_b+' "$BATS_TEST_TMPDIR/r")" 1
+	t_eq "$(grep -c ' fhook_call: hook=st func=fhook_test_target .*caller=fhook_test_caller_b+' "$BATS_TEST_TMPDIR/r")" 1
 	grep -q '^ *=> fhook_test_caller_b+' "$BATS_TEST_TMPDIR/r"
 	grep -q '^ *=> vfs_write+' "$BATS_TEST_TMPDIR/r"
 	grep -q '^ *=> do_syscall_64+' "$BATS_TEST_TMPDIR/r"
@@ -177,12 +177,12 @@ stack_hook() {
 # prints a one-element args array as args=8, the kernel as args={0x8}.)
 check_report() {
 	cat "$1"
-	fh_eq "$(grep -c 'FAILED TO PARSE' "$1")" 0
-	fh_eq "$(grep -c "fhook_call: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8$" "$1")" "$3"
-	fh_eq "$(grep -c "fhook_stack: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8 stack=$" "$1")" "$3"
-	fh_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*$' "$1")" "$3"
-	fh_eq "$(grep -c '^ *=> fhook_test_call_write+0x[0-9a-f]*$' "$1")" "$3"
-	fh_eq "$(grep -c '^ *=> ' "$1")" $((4 * $3))
+	t_eq "$(grep -c 'FAILED TO PARSE' "$1")" 0
+	t_eq "$(grep -c "fhook_call: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8$" "$1")" "$3"
+	t_eq "$(grep -c "fhook_stack: .*hook=$2 func=fhook_test_target caller=fhook_test_caller_a+0x[0-9a-f]* args=8 stack=$" "$1")" "$3"
+	t_eq "$(grep -c '^ *=> fhook_test_caller_a+0x[0-9a-f]*$' "$1")" "$3"
+	t_eq "$(grep -c '^ *=> fhook_test_call_write+0x[0-9a-f]*$' "$1")" "$3"
+	t_eq "$(grep -c '^ *=> ' "$1")" $((4 * $3))
 }
 
 @test "trace-cmd report prints fhook_stack's frames with plugin_fhook.so" {
@@ -195,8 +195,8 @@ check_report() {
 	check_report "$BATS_TEST_TMPDIR/out" tcs 3
 	# It is the plugin that parses fhook_stack: without plugins (-N), not.
 	trace-cmd report -N -i "$BATS_TEST_TMPDIR/t.dat" >"$BATS_TEST_TMPDIR/raw"
-	fh_eq "$(grep -c 'fhook_stack: .*FAILED TO PARSE' "$BATS_TEST_TMPDIR/raw")" 3
-	fh_eq "$(grep -c 'fhook_call: .*hook=tcs ' "$BATS_TEST_TMPDIR/raw")" 3
+	t_eq "$(grep -c 'fhook_stack: .*FAILED TO PARSE' "$BATS_TEST_TMPDIR/raw")" 3
+	t_eq "$(grep -c 'fhook_call: .*hook=tcs ' "$BATS_TEST_TMPDIR/raw")" 3
 }
 
 @test "perf script prints fhook_stack's frames with plugin_fhook.so" {
@@ -207,29 +207,29 @@ check_report() {
 	TRACEEVENT_PLUGIN_DIR=$UTILS perf script -i "$BATS_TEST_TMPDIR/perf.data" \
 		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
 	cat "$BATS_TEST_TMPDIR/err"
-	fh_eq "$(grep -c 'fhook_print_stack not defined' "$BATS_TEST_TMPDIR/err")" 0
+	t_eq "$(grep -c 'fhook_print_stack not defined' "$BATS_TEST_TMPDIR/err")" 0
 	check_report "$BATS_TEST_TMPDIR/out" pfs 2
 }
 
 @test "args and stack_depth: values and errors" {
 	mkdir "$FH/e"
-	fh_eq "$(cat "$FH/e/args")" 0
-	fh_eq "$(cat "$FH/e/stack_depth")" 16
+	t_eq "$(cat "$FH/e/args")" 0
+	t_eq "$(cat "$FH/e/stack_depth")" 16
 	fh_expect_fail e args x EINVAL "args: not a number"
 	fh_expect_fail e args 7 EINVAL "args: at most 6"
 	fh_expect_fail e args -1 EINVAL "args: not a number"
 	fh_expect_fail e stack_depth x EINVAL "stack_depth: not a number"
 	fh_expect_fail e stack_depth 0 EINVAL "stack_depth: must be 1 to 64"
 	fh_expect_fail e stack_depth 65 EINVAL "stack_depth: must be 1 to 64"
-	fh_eq "$(cat "$FH/e/args")" 0
-	fh_eq "$(cat "$FH/e/stack_depth")" 16
+	t_eq "$(cat "$FH/e/args")" 0
+	t_eq "$(cat "$FH/e/stack_depth")" 16
 	echo "$FT_TARGET" >"$FH/e/filter"
 	echo 2 >"$FH/e/args"
 	fh_expect_fail e commit 1 EINVAL "args needs action log or stack"
 	echo callers >"$FH/e/action"
 	fh_expect_fail e commit 1 EINVAL "args needs action log or stack"
-	fh_eq "$(fh_live_value e generation)" 0
+	t_eq "$(fh_live_value e generation)" 0
 	echo stack >"$FH/e/action"
 	echo 1 >"$FH/e/commit"
-	fh_eq "$(fh_live_value e args)" 2
+	t_eq "$(fh_live_value e args)" 2
 }

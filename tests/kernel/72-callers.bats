@@ -31,8 +31,8 @@ callers_hook() {
 check_callers() {
 	cat "$FH/$1/stats"
 	mapfile -t lines <"$FH/$1/stats"
-	fh_eq "${#lines[@]}" 3
-	fh_eq "${lines[0]}" "$(($2 + $3)) $FT_TARGET [fhook_test]"
+	t_eq "${#lines[@]}" 3
+	t_eq "${lines[0]}" "$(($2 + $3)) $FT_TARGET [fhook_test]"
 	[[ ${lines[1]} =~ ^$2\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_caller_a$CALLER_RE ]]
 	[[ ${lines[2]} =~ ^$3\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_caller_b$CALLER_RE ]]
 }
@@ -42,8 +42,8 @@ check_callers() {
 	ft_call caller_a 300 1 1
 	ft_call caller_b 120 1 1
 	check_callers c 300 120
-	fh_eq "$(fh_hits c)" 420
-	fh_eq "$(cat "$FH/c/missed")" 0
+	t_eq "$(fh_hits c)" 420
+	t_eq "$(cat "$FH/c/missed")" 0
 }
 
 @test "callers alone: only the pairs; they survive a commit that keeps the function" {
@@ -51,7 +51,7 @@ check_callers() {
 	ft_call caller_b 40
 	ft_call caller_a 25
 	mapfile -t lines <"$FH/c/stats"
-	fh_eq "${#lines[@]}" 2
+	t_eq "${#lines[@]}" 2
 	[[ ${lines[0]} =~ ^40\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_caller_b$CALLER_RE ]]
 	[[ ${lines[1]} =~ ^25\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_caller_a$CALLER_RE ]]
 	echo "$FT_TARGET fhook_test_other" >"$FH/c/filter"
@@ -63,7 +63,7 @@ check_callers() {
 	grep -Eq "^40 $FT_TARGET \[fhook_test\] <- fhook_test_caller_b\+" "$FH/c/stats"
 	grep -Eq "^2 fhook_test_other \[fhook_test\] <- fhook_test_repeat\+" "$FH/c/stats"
 	echo 1 >"$FH/c/reset"
-	fh_eq "$(grep -c '^0 ' "$FH/c/stats")" "$(wc -l <"$FH/c/stats")"
+	t_eq "$(grep -c '^0 ' "$FH/c/stats")" "$(wc -l <"$FH/c/stats")"
 }
 
 @test "callers are exact while function_graph traces the function" {
@@ -74,7 +74,7 @@ check_callers() {
 	ft_call caller_a 30 1 1
 	ft_call caller_b 12 1 1
 	# The graph tracer did see the calls.
-	fh_eq "$(grep -c "$FT_TARGET \[fhook_test\]()" "$TRACING/trace")" 42
+	t_eq "$(grep -c "$FT_TARGET \[fhook_test\]()" "$TRACING/trace")" 42
 	echo nop >"$TRACING/current_tracer"
 	check_callers c 30 12
 	! grep -q return_to_handler "$FH/c/stats"
@@ -89,13 +89,13 @@ check_callers() {
 	echo fhook_test_tail >"$TRACING/set_graph_function"
 	echo function_graph >"$TRACING/current_tracer"
 	ft_call tail 25 1 1
-	fh_eq "$(grep -c 'fhook_test_tail \[fhook_test\]()' "$TRACING/trace")" 25
+	t_eq "$(grep -c 'fhook_test_tail \[fhook_test\]()' "$TRACING/trace")" 25
 	echo nop >"$TRACING/current_tracer"
 	cat "$FH/c/stats"
 	mapfile -t lines <"$FH/c/stats"
-	fh_eq "${#lines[@]}" 1
+	t_eq "${#lines[@]}" 1
 	[[ ${lines[0]} =~ ^25\ $FT_TARGET\ \[fhook_test\]\ \<-\ fhook_test_repeat$CALLER_RE ]]
-	fh_eq "$(grep -c 'hook=c func=fhook_test_target \[fhook_test\] caller=fhook_test_repeat+' "$FHI/trace")" 25
+	t_eq "$(grep -c 'hook=c func=fhook_test_target \[fhook_test\] caller=fhook_test_repeat+' "$FHI/trace")" 25
 	! grep -q return_to_handler "$FHI/trace"
 }
 
@@ -112,9 +112,9 @@ check_callers() {
 	echo nop >"$TRACING/current_tracer"
 	grep -v '^#' "$FHI/trace" >"$BATS_TEST_TMPDIR/r"
 	cat "$BATS_TEST_TMPDIR/r"
-	fh_eq "$(grep -c ' fhook_stack: hook=s func=fhook_test_target .*caller=fhook_test_caller_a+' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c '^ *=> fhook_test_caller_a+' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c '^ *=> fhook_test_call_write+' "$BATS_TEST_TMPDIR/r")" 2
-	fh_eq "$(grep -c 'return_to_handler' "$BATS_TEST_TMPDIR/r")" 0
+	t_eq "$(grep -c ' fhook_stack: hook=s func=fhook_test_target .*caller=fhook_test_caller_a+' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c '^ *=> fhook_test_caller_a+' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c '^ *=> fhook_test_call_write+' "$BATS_TEST_TMPDIR/r")" 2
+	t_eq "$(grep -c 'return_to_handler' "$BATS_TEST_TMPDIR/r")" 0
 	grep -Eq "^2 $FT_TARGET \[fhook_test\] <- fhook_test_caller_a$CALLER_RE" "$FH/s/stats"
 }

@@ -31,29 +31,29 @@ pred_hook() {
 	(read -r _ <"$BATS_TEST_TMPDIR/go"; exec "$TOOLS/fhook-hammer" "$SYS_A" 3000) 3>&- &
 	pid=$!
 	pred_hook p "$FN_A" pids "$pid"
-	fh_eq "$(fh_live_value p pids)" "$pid"
+	t_eq "$(fh_live_value p pids)" "$pid"
 	hammer "$SYS_A" 500 3>&- &
 	other=$!
 	echo go >"$BATS_TEST_TMPDIR/go"
 	wait "$pid"
 	wait "$other"
 	hammer "$SYS_A" 200
-	fh_eq "$(fh_hits p)" 3000
-	fh_eq "$(cat "$FH/p/missed")" 0
+	t_eq "$(fh_hits p)" 3000
+	t_eq "$(cat "$FH/p/missed")" 0
 }
 
 @test "pids: sorted, unique; errors" {
 	mkdir "$FH/e"
 	echo "30 7 7 4194304 12" >"$FH/e/pids"
-	fh_eq "$(cat "$FH/e/pids")" "7 12 30 4194304"
+	t_eq "$(cat "$FH/e/pids")" "7 12 30 4194304"
 	fh_expect_fail e pids "1 x" EINVAL "pids: 'x' is not a process id"
 	fh_expect_fail e pids 0 EINVAL "pids: '0' is not a process id"
 	fh_expect_fail e pids 4194305 EINVAL "pids: '4194305' is not a process id"
 	fh_expect_fail e pids "$(seq -s ' ' 1 65)" EINVAL "pids: more than 64 pids"
 	echo "$(seq -s ' ' 1 64)" >"$FH/e/pids"
-	fh_eq "$(cat "$FH/e/pids")" "$(seq -s ' ' 1 64)"
+	t_eq "$(cat "$FH/e/pids")" "$(seq -s ' ' 1 64)"
 	echo >"$FH/e/pids"
-	fh_eq "$(cat "$FH/e/pids")" ""
+	t_eq "$(cat "$FH/e/pids")" ""
 }
 
 @test "comm: only tasks whose name matches a glob are counted" {
@@ -61,26 +61,26 @@ pred_hook() {
 	pred_hook c "$FN_A" comm 'fhook-h[a]m*'
 	hammer "$SYS_A" 400
 	"$BATS_TEST_TMPDIR/xhammer-other" "$SYS_A" 300
-	fh_eq "$(fh_hits c)" 400
+	t_eq "$(fh_hits c)" 400
 	echo '*-oth?r nomatch' >"$FH/c/comm"
 	echo 1 >"$FH/c/commit"
-	fh_eq "$(fh_live_value c comm)" "*-oth?r nomatch"
+	t_eq "$(fh_live_value c comm)" "*-oth?r nomatch"
 	hammer "$SYS_A" 400
 	"$BATS_TEST_TMPDIR/xhammer-other" "$SYS_A" 300
-	fh_eq "$(fh_hits c)" 700
+	t_eq "$(fh_hits c)" 700
 }
 
 @test "comm: sorted, unique; errors" {
 	mkdir "$FH/e"
 	echo "b a b [!x]*" >"$FH/e/comm"
-	fh_eq "$(cat "$FH/e/comm")" "[!x]* a b"
+	t_eq "$(cat "$FH/e/comm")" "[!x]* a b"
 	fh_expect_fail e comm $'a\x7fb' EINVAL "comm: character 0x7f not allowed in glob"
 	fh_expect_fail e comm "$(seq -s ' ' 1 17)" EINVAL "comm: more than 16 globs"
 	fh_expect_fail e comm "$(printf 'x%.0s' {1..65})" EINVAL "comm: glob longer than 64 bytes"
-	fh_eq "$(cat "$FH/e/comm")" "[!x]* a b"
+	t_eq "$(cat "$FH/e/comm")" "[!x]* a b"
 	echo "$(printf 'x%.0s' {1..64})" >"$FH/e/comm"
 	echo >"$FH/e/comm"
-	fh_eq "$(cat "$FH/e/comm")" ""
+	t_eq "$(cat "$FH/e/comm")" ""
 }
 
 @test "sample N: about calls/N records per CPU, hits and counts exact" {
@@ -91,8 +91,8 @@ pred_hook() {
 	echo 1 >"$FH/s/commit"
 	echo 1 >"$FH/s/enabled"
 	ft_call caller_a 1000
-	fh_eq "$(fh_hits s)" 1000
-	fh_eq "$(cat "$FH/s/stats")" "1000 $FT_TARGET [fhook_test]"
+	t_eq "$(fh_hits s)" 1000
+	t_eq "$(cat "$FH/s/stats")" "1000 $FT_TARGET [fhook_test]"
 	n=$(fh_records | grep -c 'hook=s ')
 	echo "records: $n, CPUs: $(nproc)"
 	[ "$n" -ge $((100 - $(nproc))) ] && [ "$n" -le 100 ]
@@ -100,37 +100,37 @@ pred_hook() {
 	echo 1 >"$FH/s/commit"
 	fh_clear_trace
 	ft_call caller_a 37
-	fh_eq "$(fh_records | grep -c 'hook=s ')" 37
-	fh_eq "$(fh_hits s)" 1037
+	t_eq "$(fh_records | grep -c 'hook=s ')" 37
+	t_eq "$(fh_hits s)" 1037
 }
 
 @test "sample: errors" {
 	mkdir "$FH/e"
-	fh_eq "$(cat "$FH/e/sample")" 1
+	t_eq "$(cat "$FH/e/sample")" 1
 	fh_expect_fail e sample x EINVAL "sample: not a number"
 	fh_expect_fail e sample 0 EINVAL "sample: must be 1 to 1000000000"
 	fh_expect_fail e sample 1000000001 EINVAL "sample: must be 1 to 1000000000"
 	echo 1000000000 >"$FH/e/sample"
-	fh_eq "$(cat "$FH/e/sample")" 1000000000
+	t_eq "$(cat "$FH/e/sample")" 1000000000
 }
 
 @test "predicates switch with the commit, not before" {
 	pred_hook w "$FN_A" pids 1
 	hammer "$SYS_A" 500
-	fh_eq "$(fh_hits w)" 0
+	t_eq "$(fh_hits w)" 0
 	# Staged only: still pid 1.
 	echo >"$FH/w/pids"
 	hammer "$SYS_A" 500
-	fh_eq "$(fh_hits w)" 0
+	t_eq "$(fh_hits w)" 0
 	echo 1 >"$FH/w/commit"
-	fh_eq "$(fh_live_value w pids)" ""
+	t_eq "$(fh_live_value w pids)" ""
 	hammer "$SYS_A" 500
-	fh_eq "$(fh_hits w)" 500
+	t_eq "$(fh_hits w)" 500
 	echo 'nobody' >"$FH/w/comm"
 	echo 1 >"$FH/w/commit"
 	hammer "$SYS_A" 500
-	fh_eq "$(fh_hits w)" 500
-	fh_eq "$(fh_live_value w comm)" nobody
+	t_eq "$(fh_hits w)" 500
+	t_eq "$(fh_live_value w comm)" nobody
 }
 
 @test "predicates are atomic with the commit under a running hammer" {
@@ -148,5 +148,5 @@ pred_hook() {
 	kill -TERM "$pid"
 	wait "$pid"
 	# Every configuration admitted the hammer: no call lost, none doubled.
-	fh_eq "$(fh_hits a)" "$(cat "$BATS_TEST_TMPDIR/n")"
+	t_eq "$(fh_hits a)" "$(cat "$BATS_TEST_TMPDIR/n")"
 }

@@ -27,41 +27,41 @@ redirect_hook() {
 
 @test "redirect: the replacement runs while enabled, the original again after" {
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	redirect_hook r
-	fh_eq "$(cat "$FH/r/target")" "$FT_REPLACEMENT"
-	fh_eq "$(fh_live_value r target)" "$FT_REPLACEMENT"
+	t_eq "$(cat "$FH/r/target")" "$FT_REPLACEMENT"
+	t_eq "$(fh_live_value r target)" "$FT_REPLACEMENT"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	echo 1 >"$FH/r/enabled"
 	ft_call caller_a 3 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 	ft_call caller_b 1 2 3
-	fh_eq "$(ft_result)" 1006
-	fh_eq "$(cat "$FH/r/stats")" "4 $FT_TARGET [fhook_test]"
+	t_eq "$(ft_result)" 1006
+	t_eq "$(cat "$FH/r/stats")" "4 $FT_TARGET [fhook_test]"
 	echo 0 >"$FH/r/enabled"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	echo 1 >"$FH/r/enabled"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 	# Re-committed without redirect while enabled: the original at once.
 	echo >"$FH/r/flags"
 	echo count >"$FH/r/action"
 	echo >"$FH/r/target"
 	echo 1 >"$FH/r/commit"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	echo IPMODIFY >"$FH/r/flags"
 	echo "count redirect" >"$FH/r/action"
 	echo "$FT_REPLACEMENT" >"$FH/r/target"
 	echo 1 >"$FH/r/commit"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
-	fh_eq "$(fh_hits r)" 7
+	t_eq "$(ft_result)" 1042
+	t_eq "$(fh_hits r)" 7
 	rmdir "$FH/r"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 }
 
 @test "redirect obeys the predicates" {
@@ -70,12 +70,12 @@ redirect_hook() {
 	echo 1 >"$FH/r/commit"
 	echo 1 >"$FH/r/enabled"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	echo "$BASHPID" >"$FH/r/pids"
 	echo 1 >"$FH/r/commit"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
-	fh_eq "$(fh_hits r)" 1
+	t_eq "$(ft_result)" 1042
+	t_eq "$(fh_hits r)" 1
 }
 
 @test "redirect refused: no IPMODIFY, several functions, no or bad target" {
@@ -99,9 +99,9 @@ redirect_hook() {
 	echo "$FT_REPLACEMENT" >"$FH/e/filter"
 	echo "$FT_REPLACEMENT" >"$FH/e/target"
 	fh_expect_fail e commit 1 EINVAL "target '$FT_REPLACEMENT' is the hooked function itself"
-	fh_eq "$(fh_live_value e generation)" 0
+	t_eq "$(fh_live_value e generation)" 0
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 }
 
 @test "target without redirect, IPMODIFY without redirect: refused" {
@@ -113,33 +113,33 @@ redirect_hook() {
 	echo IPMODIFY >"$FH/e/flags"
 	fh_expect_fail e commit 1 EINVAL "IPMODIFY needs an action that modifies the IP"
 	run fh_put "$FH/e/target" 'a/b'
-	fh_eq "$output" EINVAL
+	t_eq "$output" EINVAL
 	[[ $(cat "$FH/e/last_error") == "target: invalid character "*"/"* ]]
 	fh_expect_fail e target "$(printf 'x%.0s' {1..128})" EINVAL "target: longer than 127 bytes"
 	echo "$(printf 'x%.0s' {1..127})" >"$FH/e/target"
-	fh_eq "$(wc -c <"$FH/e/target")" 128
+	t_eq "$(wc -c <"$FH/e/target")" 128
 }
 
 @test "EBUSY naming the function while another IPMODIFY user holds it" {
 	echo 1 >"$FT/ipmodify"
 	redirect_hook r
 	run fh_put "$FH/r/enabled" 1
-	fh_eq "$output" EBUSY
+	t_eq "$output" EBUSY
 	[[ $(cat "$FH/r/last_error") =~ $EBUSY_RE ]]
-	fh_eq "$(cat "$FH/r/enabled")" 0
+	t_eq "$(cat "$FH/r/enabled")" 0
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 	echo 0 >"$FT/ipmodify"
 	echo 1 >"$FH/r/enabled"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 	# Now fhook holds it: the other user is refused.
 	run fh_put "$FT/ipmodify" 1
-	fh_eq "$output" EBUSY
+	t_eq "$output" EBUSY
 	# A second redirect hook: refused at enable, and at an enabled commit.
 	redirect_hook r2
 	run fh_put "$FH/r2/enabled" 1
-	fh_eq "$output" EBUSY
+	t_eq "$output" EBUSY
 	[[ $(cat "$FH/r2/last_error") =~ $EBUSY_RE ]]
 	fh_hook r3 "$FT_TARGET"
 	echo 1 >"$FH/r3/enabled"
@@ -147,18 +147,18 @@ redirect_hook() {
 	echo "count redirect" >"$FH/r3/action"
 	echo "$FT_REPLACEMENT" >"$FH/r3/target"
 	run fh_put "$FH/r3/commit" 1
-	fh_eq "$output" EBUSY
+	t_eq "$output" EBUSY
 	[[ $(cat "$FH/r3/last_error") =~ $EBUSY_RE ]]
-	fh_eq "$(fh_live_value r3 generation)" 1
-	fh_eq "$(fh_live_value r3 action)" count
+	t_eq "$(fh_live_value r3 generation)" 1
+	t_eq "$(fh_live_value r3 action)" count
 	ft_call caller_a 2 6 7
-	fh_eq "$(ft_result)" 1042
-	fh_eq "$(fh_hits r3)" 2
+	t_eq "$(ft_result)" 1042
+	t_eq "$(fh_hits r3)" 2
 }
 
 @test "rmmod of the target's module fails while a committed redirect names it" {
 	redirect_hook r
-	fh_eq "$(cat /sys/module/fhook_test/refcnt)" 1
+	t_eq "$(cat /sys/module/fhook_test/refcnt)" 1
 	run rmmod fhook_test
 	[ "$status" -ne 0 ]
 	[[ $output == *"in use"* ]]
@@ -168,7 +168,7 @@ redirect_hook() {
 	echo count >"$FH/r/action"
 	echo >"$FH/r/target"
 	echo 1 >"$FH/r/commit"
-	fh_eq "$(cat /sys/module/fhook_test/refcnt)" 0
+	t_eq "$(cat /sys/module/fhook_test/refcnt)" 0
 	rmdir "$FH/r"
 	redirect_hook r
 	echo 1 >"$FH/r/enabled"
@@ -178,7 +178,7 @@ redirect_hook() {
 	rmmod fhook_test
 	modprobe fhook_test
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 13
+	t_eq "$(ft_result)" 13
 }
 
 @test "an enabled redirect re-commits in place; a flags change needs it disabled" {
@@ -187,21 +187,21 @@ redirect_hook() {
 	# Same function, same flags: the ops stays, only the config switches.
 	echo "redirect" >"$FH/r/action"
 	echo 1 >"$FH/r/commit"
-	fh_eq "$(fh_live_value r generation) $(fh_live_value r action)" "2 redirect"
+	t_eq "$(fh_live_value r generation) $(fh_live_value r action)" "2 redirect"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 	# Other flags would need a second IPMODIFY ops on the function.
 	echo "IPMODIFY SAVE_REGS" >"$FH/r/flags"
 	run fh_put "$FH/r/commit" 1
-	fh_eq "$output" EBUSY
+	t_eq "$output" EBUSY
 	[[ $(cat "$FH/r/last_error") =~ ^"disable the hook to change the flags of its redirect of 'fhook_test_target"( \[fhook_test\])?"'"$ ]]
-	fh_eq "$(fh_live_value r generation) $(fh_live_value r flags)" "2 IPMODIFY"
+	t_eq "$(fh_live_value r generation) $(fh_live_value r flags)" "2 IPMODIFY"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 	echo 0 >"$FH/r/enabled"
 	echo 1 >"$FH/r/commit"
 	echo 1 >"$FH/r/enabled"
-	fh_eq "$(fh_live_value r flags)" "SAVE_REGS IPMODIFY"
+	t_eq "$(fh_live_value r flags)" "SAVE_REGS IPMODIFY"
 	ft_call caller_a 1 6 7
-	fh_eq "$(ft_result)" 1042
+	t_eq "$(ft_result)" 1042
 }

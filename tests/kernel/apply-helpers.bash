@@ -2,27 +2,6 @@
 # after helpers.bash: fhook-apply against the real module.
 # shellcheck shell=bash
 
-bats_require_minimum_version 1.5.0
-
-TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-APPLY=$TOP/utils/fhook-apply
-PROFILES=$TOP/profiles
-
-# Profiles are written into the test's own directory, and fhook-apply runs
-# from there, so messages name them "p.cfg".
-fa_setup() {
-	[ -x "$APPLY" ] || {
-		echo "build fhook-apply first: make tools" >&2
-		return 1
-	}
-	cd "$BATS_TEST_TMPDIR" || return 1
-}
-
-# fa_profile FILE: the profile on stdin, into FILE.
-fa_profile() {
-	cat >"$1"
-}
-
 # fa_hook NAME FILTER [FLAGS] [ENABLED]: a hook made by hand, committed.
 fa_hook() {
 	fh_hook "$1" "$2" "${3:-}"

@@ -2,6 +2,8 @@
 # fhook.ko installed for the guest kernel (tests/guest/run-in-guest).
 # shellcheck shell=bash
 
+load ../lib/common
+
 FH=/sys/kernel/config/fhook
 TOOLS=$(cd "$BATS_TEST_DIRNAME/../tools" && pwd)
 TRACING=/sys/kernel/tracing
@@ -52,16 +54,8 @@ fh_put() {
 # fh_expect_fail HOOK ATTR VALUE ERRNO LAST_ERROR
 fh_expect_fail() {
 	run fh_put "$FH/$1/$2" "$3"
-	fh_eq "$output" "$4"
-	fh_eq "$(cat "$FH/$1/last_error")" "$5"
-}
-
-# fh_eq ACTUAL EXPECTED: compare, and say what differed when not equal.
-fh_eq() {
-	if [ "$1" != "$2" ]; then
-		printf 'expected: <%s>\nactual:   <%s>\n' "$2" "$1" >&2
-		return 1
-	fi
+	t_eq "$output" "$4"
+	t_eq "$(cat "$FH/$1/last_error")" "$5"
 }
 
 # fh_hook NAME FILTER [FLAGS]: create, stage, commit (not enabled).

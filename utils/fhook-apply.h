@@ -456,7 +456,7 @@ void print_diff(FILE *f, const struct plan *pl, const struct profile *p,
 void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 		   const struct outcome *out, bool json);
 void print_check(FILE *f, const struct profile *p, bool symbols, bool json);
-void print_invalid(FILE *f, const struct profile *p);
+void print_invalid(FILE *f, const struct profile *p, int status);
 void print_error(FILE *f, const char *profile, int status);
 
 /*

@@ -172,12 +172,13 @@ static int load_features(struct ctx *c, bool required)
 static int invalid(struct ctx *c)
 {
 	const struct profile *p = &c->profile;
+	int status = c->mode == MODE_DIFF ? EXIT_USAGE : EXIT_INVALID;
 
 	errmsg("%s: %u error%s, nothing applied", profile_name(p), p->errors,
 	       p->errors == 1 ? "" : "s");
 	if (c->json)
-		print_invalid(stdout, p);
-	return c->mode == MODE_DIFF ? EXIT_USAGE : EXIT_INVALID;
+		print_invalid(stdout, p, status);
+	return status;
 }
 
 static bool has_optional(const struct profile *p)

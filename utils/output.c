@@ -101,9 +101,10 @@ static void plan_script(FILE *f, const struct plan *pl, const char *profile)
 		it = &pl->items[pl->ops[i].item];
 		if (!i || pl->ops[i - 1].item != pl->ops[i].item) {
 			diffs_text(diffs, sizeof(diffs), it->diffs);
-			fprintf(f, "# %s: %s%s%s%s\n", it->name,
-				change_names[it->change], *diffs ? " (" : "",
-				diffs, *diffs ? ")" : "");
+			fputs("# ", f);
+			comment_text(f, it->name);
+			fprintf(f, ": %s%s%s%s\n", change_names[it->change],
+				*diffs ? " (" : "", diffs, *diffs ? ")" : "");
 		}
 		plan_script_op(f, &pl->ops[i]);
 	}
@@ -481,13 +482,14 @@ void print_check(FILE *f, const struct profile *p, bool symbols, bool json)
 	strv_free(&skipped);
 }
 
-void print_invalid(FILE *f, const struct profile *p)
+void print_invalid(FILE *f, const struct profile *p, int status)
 {
 	struct json j = { .f = f };
 
 	j_open(&j, NULL, '{');
 	j_str(&j, "profile", profile_name(p));
 	j_str(&j, "status", "invalid");
+	j_num(&j, "exit", status);
 	diags_json(&j, "errors", &p->diags);
 	j_end(&j);
 }

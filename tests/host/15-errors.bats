@@ -32,12 +32,12 @@ hooks = {
 };
 EOF
 	run --separate-stderr -1 fa --check --json typo.cfg
-	fa_eq "$output" '{"profile":"typo.cfg","status":"invalid","errors":[{"file":"typo.cfg","line":3,"message":"unknown key '"'fliter' (did you mean 'filter'?)"'"}]}'
+	fa_eq "$output" '{"profile":"typo.cfg","status":"invalid","exit":1,"errors":[{"file":"typo.cfg","line":3,"message":"unknown key '"'fliter' (did you mean 'filter'?)"'"}]}'
 	fa_eq "$stderr" "fhook-apply: typo.cfg:3: unknown key 'fliter' (did you mean 'filter'?)
 fhook-apply: typo.cfg: 1 error, nothing applied"
 	: >empty.cfg
 	run --separate-stderr -1 fa --json empty.cfg
-	fa_eq "$output" "{\"profile\":\"empty.cfg\",\"status\":\"invalid\",\"errors\":[{\"file\":\"empty.cfg\",\"line\":null,\"message\":\"empty profile: no hooks (it must start with 'version = 1;')\"}]}"
+	fa_eq "$output" "{\"profile\":\"empty.cfg\",\"status\":\"invalid\",\"exit\":1,\"errors\":[{\"file\":\"empty.cfg\",\"line\":null,\"message\":\"empty profile: no hooks (it must start with 'version = 1;')\"}]}"
 }
 
 @test "--json: usage errors, no module and a held lock are one document each" {

@@ -130,5 +130,5 @@ version = 1;
 hooks = { a = { }; b = { filter = 1; }; };
 EOF
 	run --separate-stderr -1 fa --check --json bad.cfg
-	fa_eq "$output" '{"profile":"bad.cfg","status":"invalid","errors":[{"file":"bad.cfg","line":2,"message":"hook '"'a' has no filter; use [ \\\"*\\\" ] to hook every function\"},{\"file\":\"bad.cfg\",\"line\":2,\"message\":\"'filter' must be a list of strings\"}]}"
+	fa_eq "$output" '{"profile":"bad.cfg","status":"invalid","exit":1,"errors":[{"file":"bad.cfg","line":2,"message":"hook '"'a' has no filter; use [ \\\"*\\\" ] to hook every function\"},{\"file\":\"bad.cfg\",\"line\":2,\"message\":\"'filter' must be a list of strings\"}]}"
 }

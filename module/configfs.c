@@ -627,8 +627,8 @@ static size_t fhook_render_numbers(const struct fhook_config *cfg,
 	return len + scnprintf(buf + len, size - len, "\n");
 }
 
-/* The live attribute; @buf's second half is scratch. */
-static ssize_t fhook_render_live(struct fhook *hook, char **out)
+/* The live attribute; the text's second half is scratch. */
+static int fhook_render_live(struct fhook *hook, struct fhook_text *t)
 {
 	const struct fhook_live *live = hook->live;
 	static const struct fhook_config none = {
@@ -637,11 +637,13 @@ static ssize_t fhook_render_live(struct fhook *hook, char **out)
 	const struct fhook_config *cfg = live ? &live->cfg : &none;
 	size_t half = FHOOK_LIVE_MAX, len, n;
 	char *buf, *tmp;
+	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	buf = kmalloc(2 * half, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	ret = fhook_text_alloc(t, 2 * half);
+	if (ret)
+		return ret;
+	buf = t->buf;
 	tmp = buf + half;
 	len = scnprintf(buf, half, "generation: %llu\n",
 			live ? live->generation : 0);
@@ -660,16 +662,25 @@ static ssize_t fhook_render_live(struct fhook *hook, char **out)
 			       tmp, half);
 	len += scnprintf(buf + len, half - len, "sample: %u\nfunctions: %u\n",
 			 cfg->sample, live ? live->funcs->nr : 0);
-	*out = buf;
-	return len;
+	t->len = len;
+	return 0;
 }
 
-enum { FHOOK_BIN_LIVE, FHOOK_BIN_FUNCTIONS, FHOOK_BIN_STATS };
+/* functions and stats lock for their copy only: see render.c. */
+static int fhook_live_render(struct fhook *hook, struct fhook_text *t)
+{
+	int ret;
 
-static ssize_t fhook_checked_read(struct config_item *item, int attr,
+	mutex_lock(&hook->lock);
+	ret = fhook_render_live(hook, t);
+	mutex_unlock(&hook->lock);
+	return ret;
+}
+
+static ssize_t fhook_checked_read(struct config_item *item, const char *attr,
 				  void *buf, size_t count,
-				  ssize_t (*render)(struct fhook *hook,
-						    char **out))
+				  int (*render)(struct fhook *hook,
+						struct fhook_text *t))
 {
 	if (!fhook_allowed())
 		return -EPERM;
@@ -679,32 +690,22 @@ static ssize_t fhook_checked_read(struct config_item *item, int attr,
 static ssize_t fhook_live_read(struct config_item *item, void *buf,
 			       size_t count)
 {
-	return fhook_checked_read(item, FHOOK_BIN_LIVE, buf, count,
-				  fhook_render_live);
-}
-
-static ssize_t fhook_functions_render(struct fhook *hook, char **out)
-{
-	return fhook_render_functions(hook->live, out);
+	return fhook_checked_read(item, "live", buf, count,
+				  fhook_live_render);
 }
 
 static ssize_t fhook_functions_read(struct config_item *item, void *buf,
 				    size_t count)
 {
-	return fhook_checked_read(item, FHOOK_BIN_FUNCTIONS, buf, count,
-				  fhook_functions_render);
-}
-
-static ssize_t fhook_stats_render(struct fhook *hook, char **out)
-{
-	return fhook_render_stats(hook->live, out);
+	return fhook_checked_read(item, "functions", buf, count,
+				  fhook_render_functions);
 }
 
 static ssize_t fhook_stats_read(struct config_item *item, void *buf,
 				size_t count)
 {
-	return fhook_checked_read(item, FHOOK_BIN_STATS, buf, count,
-				  fhook_stats_render);
+	return fhook_checked_read(item, "stats", buf, count,
+				  fhook_render_stats);
 }
 
 /* CONFIGFS_BIN_ATTR_RO(), root-only: the read handlers check too. */
@@ -720,7 +721,7 @@ static struct configfs_bin_attribute fhook_attr_##_name = {		\
 }
 
 FHOOK_BIN_ATTR_RO(live, FHOOK_LIVE_MAX);
-/* No size limit: '*' with callers renders a few MiB. */
+/* No size limit here: read_max_kb bounds them (render.c). */
 FHOOK_BIN_ATTR_RO(functions, 0);
 FHOOK_BIN_ATTR_RO(stats, 0);
 

@@ -183,13 +183,21 @@ struct fhook_cpu {
 	local64_t sample_seq;
 };
 
-struct fhook_snapshot;
+/*
+ * A rendered binary attribute: @size bytes from fhook_text_alloc(), which
+ * counts them against the readers' cap, of which @len are text.
+ */
+struct fhook_text {
+	char *buf;
+	size_t size;
+	size_t len;
+};
 
 struct fhook {
 	struct config_group group;
 	/*
 	 * @lock protects @staged, @live, @enabled, @generation, @last_error,
-	 * @tag, the counter bases, the fhook_ops users and the snapshots.
+	 * @tag, the counter bases and the fhook_ops users.
 	 * The callback takes no lock: it reads only the per-CPU @cpu state,
 	 * the immutable struct fhook_live and its lock-free counters.
 	 */
@@ -201,7 +209,6 @@ struct fhook {
 	u64 hits_base;
 	u64 missed_base;
 	struct fhook_cpu __percpu *cpu;
-	struct fhook_snapshot *snap;
 	char last_error[FHOOK_ERR_MAX];
 	char tag[FHOOK_TAG_MAX + 1];	/* owner label, for tools; not staged */
 };
@@ -324,11 +331,13 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 
 /* render.c: text of the binary attributes, and read snapshots */
 void fhook_sym_print(char *buf, unsigned long addr, bool offset);
-ssize_t fhook_render_functions(const struct fhook_live *live, char **out);
-ssize_t fhook_render_stats(const struct fhook_live *live, char **out);
-ssize_t fhook_bin_read(struct fhook *hook, int attr, void *buf,
+int fhook_text_alloc(struct fhook_text *t, size_t size);
+void fhook_text_free(struct fhook_text *t);
+int fhook_render_functions(struct fhook *hook, struct fhook_text *t);
+int fhook_render_stats(struct fhook *hook, struct fhook_text *t);
+ssize_t fhook_bin_read(struct fhook *hook, const char *attr, void *buf,
 		       size_t count,
-		       ssize_t (*render)(struct fhook *hook, char **out));
+		       int (*render)(struct fhook *hook, struct fhook_text *t));
 void fhook_snapshots_free(struct fhook *hook);
 
 /* events.c: the trace events and the fhook tracefs instance */

@@ -22,6 +22,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
+#include <linux/ctype.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -34,10 +35,15 @@
 void fhook_set_error(struct fhook *hook, const char *fmt, ...)
 {
 	va_list args;
+	char *c;
 
 	va_start(args, fmt);
 	vsnprintf(hook->last_error, sizeof(hook->last_error), fmt, args);
 	va_end(args);
+	/* Messages quote user input: keep last_error (and the log) one line. */
+	for (c = hook->last_error; *c; c++)
+		if (!isprint(*c))
+			*c = '?';
 	pr_warn_ratelimited("hook '%s': %s\n",
 			    config_item_name(&hook->group.cg_item),
 			    hook->last_error);

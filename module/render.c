@@ -1,79 +1,172 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Text of the large read-only attributes (functions, stats) and the
- * snapshots that make each read of a binary attribute consistent.
+ * Text of the large read-only attributes (functions, stats), the snapshots
+ * that make each read of a binary attribute whole, and the memory readers
+ * may hold.
  *
- * configfs reads a binary attribute with two calls: one without a buffer
- * for the size, then one to fill a buffer of exactly that size.  Counters
- * move between the two, so the text is rendered once, by the first call,
- * and kept for the second, keyed by the reading task and attribute.
+ * configfs (fs/configfs/file.c) serves a binary attribute in one read():
+ * a call without a buffer for the size, a vmalloc() of that size, then a
+ * call to fill it.  Counters move between the two calls, so the first
+ * renders the text and keeps it as a snapshot, keyed by the reading task (a
+ * task is in one read() at a time), and the second hands it over whole or
+ * fails: it never cuts or pads.  configfs then keeps its copy with the open
+ * file until close and does not tell us of the close, so that copy is
+ * configfs's, outside what is counted here.
+ *
+ * Rendering copies the numbers (addresses and counts) under the hook's lock
+ * and resolves names with kallsyms after dropping it: commit, enable and
+ * hits wait for a memcpy, not for tens of thousands of lookups.  Renders
+ * run one at a time, so at most one render's scratch exists; it and every
+ * snapshot are charged to the reader's memcg and counted in
+ * fhook_read_bytes, which never exceeds read_max_kb: a reader that would
+ * pass it gets -EBUSY, and nobody else's snapshot is dropped for it.
+ *
+ * Lock order: fhook_render_mutex, then the hook's lock.  fhook_snap_lock
+ * is innermost and taken alone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
+#include <linux/jiffies.h>
 #include <linux/kallsyms.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
 #include "fhook.h"
 
-/* More readers of one hook at the same instant than this re-render. */
-#define FHOOK_SNAPSHOTS_MAX	8
+/*
+ * 64 MiB: the largest text (`*` with count and callers: ~39,000 function
+ * lines and up to 65,536 pairs) is about 8 MiB and its render needs about
+ * twice that at its peak, so one render plus several snapshots waiting for
+ * configfs's second call fit, while a reader cannot make fhook hold more.
+ */
+static unsigned int read_max_kb = 65536;
+module_param(read_max_kb, uint, 0644);
+MODULE_PARM_DESC(read_max_kb,
+		 "KiB that readers of live, functions and stats may make fhook hold at once (default 65536)");
+
+/* Bytes of read scratch and snapshots held now; at most read_max_kb KiB. */
+static atomic_long_t fhook_read_bytes = ATOMIC_LONG_INIT(0);
+
+/* One render at a time: bounds the scratch to one render's. */
+static DEFINE_MUTEX(fhook_render_mutex);
+
+/*
+ * A snapshot lives from configfs's first call to its second, microseconds
+ * unless configfs's vmalloc() stalls.  One that configfs abandoned (its
+ * vmalloc() failed) goes at its task's next read or once older than this.
+ */
+#define FHOOK_SNAP_TTL		(10 * HZ)
 
 struct fhook_snapshot {
-	struct fhook_snapshot *next;
-	const struct task_struct *task;
-	int attr;
-	char *text;
-	size_t len;
+	struct list_head node;
+	const struct task_struct *task;	/* compared, never dereferenced */
+	const struct fhook *hook;
+	const char *attr;
+	unsigned long born;		/* jiffies */
+	struct fhook_text text;
 };
 
-/* One output line: a count and its text; sorted by count, then text. */
-struct fhook_line {
-	u64 hits;
-	char *text;
-};
+/* fhook_snap_lock protects fhook_snaps, the snapshots of all hooks. */
+static DEFINE_MUTEX(fhook_snap_lock);
+static LIST_HEAD(fhook_snaps);
 
-struct fhook_lines {
-	struct fhook_line *v;
-	unsigned int nr;
-	size_t bytes;		/* of the rendered lines */
-};
-
-static void fhook_lines_free(struct fhook_lines *l)
+/* @size bytes charged to read_max_kb and to the caller's memcg. */
+static void *fhook_read_alloc(size_t size)
 {
-	unsigned int i;
+	u64 max = (u64)READ_ONCE(read_max_kb) << 10;
+	void *p;
 
-	for (i = 0; i < l->nr; i++)
-		kfree(l->v[i].text);
-	kvfree(l->v);
+	if ((u64)atomic_long_add_return(size, &fhook_read_bytes) > max) {
+		atomic_long_sub(size, &fhook_read_bytes);
+		return ERR_PTR(-EBUSY);
+	}
+	p = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!p) {
+		atomic_long_sub(size, &fhook_read_bytes);
+		return ERR_PTR(-ENOMEM);
+	}
+	return p;
 }
 
-static int fhook_line_cmp(const void *a, const void *b)
+static void fhook_read_free(void *p, size_t size)
 {
-	const struct fhook_line *x = a, *y = b;
-
-	if (x->hits != y->hits)
-		return x->hits > y->hits ? -1 : 1;
-	return strcmp(x->text, y->text);
+	if (!p)
+		return;
+	kvfree(p);
+	atomic_long_sub(size, &fhook_read_bytes);
 }
 
-static int fhook_name_cmp(const void *a, const void *b)
+int fhook_text_alloc(struct fhook_text *t, size_t size)
 {
-	return strcmp(((const struct fhook_line *)a)->text,
-		      ((const struct fhook_line *)b)->text);
-}
+	char *buf = fhook_read_alloc(size);
 
-/* Append a line; @text is taken over (freed on error too). */
-static int fhook_lines_add(struct fhook_lines *l, u64 hits, char *text)
-{
-	if (!text)
-		return -ENOMEM;
-	l->v[l->nr].hits = hits;
-	l->v[l->nr].text = text;
-	l->nr++;
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	*t = (struct fhook_text){ .buf = buf, .size = size };
 	return 0;
+}
+
+void fhook_text_free(struct fhook_text *t)
+{
+	fhook_read_free(t->buf, t->size);
+	*t = (struct fhook_text){ };
+}
+
+/*
+ * One output line: numbers copied under the hook's lock, then its name,
+ * an offset into the render's names until they stop growing.
+ */
+struct fhook_rec {
+	u64 hits;
+	unsigned long func;
+	unsigned long caller;	/* 0: a function line */
+	union {
+		size_t off;
+		const char *name;
+	};
+};
+
+/* Recs [0, nr_funcs) are function lines, [nr_funcs, nr) caller lines. */
+struct fhook_render {
+	struct fhook_rec *recs;
+	size_t recs_size;
+	unsigned int nr, nr_funcs;
+	char *names;
+	size_t names_size, names_len;
+	u64 lost;
+};
+
+static void fhook_render_free(struct fhook_render *r)
+{
+	fhook_read_free(r->recs, r->recs_size);
+	fhook_read_free(r->names, r->names_size);
+}
+
+static int fhook_recs_alloc(struct fhook_render *r, unsigned int n)
+{
+	struct fhook_rec *recs;
+
+	if (!n)
+		return 0;
+	recs = fhook_read_alloc(array_size(n, sizeof(*recs)));
+	if (IS_ERR(recs))
+		return PTR_ERR(recs);
+	r->recs = recs;
+	r->recs_size = array_size(n, sizeof(*recs));
+	return 0;
+}
+
+static void fhook_rec_add(struct fhook_render *r, u64 hits,
+			  unsigned long func, unsigned long caller)
+{
+	r->recs[r->nr++] = (struct fhook_rec){ .hits = hits, .func = func,
+					       .caller = caller };
 }
 
 /*
@@ -95,90 +188,92 @@ void fhook_sym_print(char *buf, unsigned long addr, bool offset)
 		strscpy(buf, "[unknown]", KSYM_SYMBOL_LEN);
 }
 
-static char *fhook_sym_name(unsigned long ip)
+/* Room for @need more bytes of names: doubles, so appends stay linear. */
+static int fhook_names_room(struct fhook_render *r, size_t need)
 {
-	char buf[KSYM_SYMBOL_LEN];
+	size_t size;
+	char *p;
 
-	fhook_sym_print(buf, ip, false);
-	return kstrdup(buf, GFP_KERNEL);
+	if (r->names_len + need <= r->names_size)
+		return 0;
+	size = max(2 * r->names_size, r->names_len + need);
+	p = fhook_read_alloc(size);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	if (r->names)
+		memcpy(p, r->names, r->names_len);
+	fhook_read_free(r->names, r->names_size);
+	r->names = p;
+	r->names_size = size;
+	return 0;
 }
 
-static char *fhook_caller_text(unsigned long func, unsigned long caller)
+/* Append the text of @rec ("func" or "func <- caller+0xoff/0xsize"). */
+static int fhook_rec_name(struct fhook_render *r, struct fhook_rec *rec)
 {
 	char fn[KSYM_SYMBOL_LEN], cl[KSYM_SYMBOL_LEN];
+	size_t need;
+	int ret;
 
-	fhook_sym_print(fn, func, false);
-	fhook_sym_print(cl, caller, true);
-	return kasprintf(GFP_KERNEL, "%s <- %s", fn, cl);
+	fhook_sym_print(fn, rec->func, false);
+	need = strlen(fn) + 1;
+	if (rec->caller) {
+		fhook_sym_print(cl, rec->caller, true);
+		need += strlen(" <- ") + strlen(cl);
+	}
+	ret = fhook_names_room(r, need);
+	if (ret)
+		return ret;
+	rec->off = r->names_len;
+	if (rec->caller)
+		snprintf(r->names + r->names_len, need, "%s <- %s", fn, cl);
+	else
+		memcpy(r->names + r->names_len, fn, need);
+	r->names_len += need;
+	return 0;
 }
 
-/* Render @l as "HITS TEXT" lines (@counts) or "TEXT" lines. */
-static ssize_t fhook_lines_text(const struct fhook_lines *l, bool counts,
-				const char *tail, char **out)
+/*
+ * Name every rec, without any lock: kallsyms takes a few microseconds an
+ * address.  A reader being killed stops early.
+ */
+static int fhook_render_names(struct fhook_render *r)
 {
-	size_t size = 1 + (tail ? strlen(tail) : 0), len = 0;
 	unsigned int i;
-	char *text;
+	int ret;
 
-	for (i = 0; i < l->nr; i++)
-		size += strlen(l->v[i].text) + (counts ? 22 : 1);
-	text = kvmalloc(size, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
-	for (i = 0; i < l->nr; i++) {
-		if (counts)
-			len += scnprintf(text + len, size - len, "%llu ",
-					 l->v[i].hits);
-		len += scnprintf(text + len, size - len, "%s\n",
-				 l->v[i].text);
+	ret = fhook_names_room(r, (size_t)r->nr_funcs * 32 +
+			       (size_t)(r->nr - r->nr_funcs) * 64);
+	for (i = 0; i < r->nr && !ret; i++) {
+		ret = fhook_rec_name(r, &r->recs[i]);
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
 	}
-	if (tail)
-		len += scnprintf(text + len, size - len, "%s", tail);
-	*out = text;
-	return len;
-}
-
-ssize_t fhook_render_functions(const struct fhook_live *live, char **out)
-{
-	const struct fhook_funcs *f = live ? live->funcs : NULL;
-	struct fhook_lines l = { };
-	unsigned int i;
-	ssize_t ret = 0;
-
-	*out = NULL;
-	if (!f || !f->nr)
-		return 0;
-	l.v = kvcalloc(f->nr, sizeof(*l.v), GFP_KERNEL);
-	if (!l.v)
-		return -ENOMEM;
-	for (i = 0; i < f->nr && !ret; i++)
-		ret = fhook_lines_add(&l, 0, fhook_sym_name(f->ips[i]));
-	if (!ret) {
-		sort(l.v, l.nr, sizeof(*l.v), fhook_name_cmp, NULL);
-		ret = fhook_lines_text(&l, false, NULL, out);
-	}
-	fhook_lines_free(&l);
+	for (i = 0; i < r->nr && !ret; i++)
+		r->recs[i].name = r->names + r->recs[i].off;
 	return ret;
 }
 
-static int fhook_stats_funcs(const struct fhook_funcs *f,
-			     struct fhook_lines *l)
+static int fhook_name_cmp(const void *a, const void *b)
 {
-	unsigned int i;
-	int ret = 0;
+	return strcmp(((const struct fhook_rec *)a)->name,
+		      ((const struct fhook_rec *)b)->name);
+}
 
-	if (!f->counts)
-		return 0;
-	for (i = 0; i < f->nr && !ret; i++)
-		ret = fhook_lines_add(l, fhook_funcs_read(f, i),
-				      fhook_sym_name(f->ips[i]));
-	return ret;
+/* By hits, highest first, then by name. */
+static int fhook_hits_cmp(const void *a, const void *b)
+{
+	const struct fhook_rec *x = a, *y = b;
+
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 static int fhook_pair_cmp(const void *a, const void *b)
 {
-	const struct fhook_caller *x = *(const struct fhook_caller * const *)a;
-	const struct fhook_caller *y = *(const struct fhook_caller * const *)b;
+	const struct fhook_rec *x = a, *y = b;
 
 	if (x->func != y->func)
 		return x->func < y->func ? -1 : 1;
@@ -188,193 +283,262 @@ static int fhook_pair_cmp(const void *a, const void *b)
 }
 
 /*
- * The published slots of @c, sorted by pair so that the slots a race
- * gave the same pair are adjacent, and added up into one line each.
+ * The caller lines sorted by pair so that the slots a race gave the same
+ * pair are adjacent, added up into one line each; pairs at 0 left out.
  */
-static int fhook_stats_callers(const struct fhook_callers *c,
-			       struct fhook_lines *l)
+static void fhook_callers_merge(struct fhook_render *r)
 {
-	unsigned int n = 1U << c->bits, i, nr = 0;
-	const struct fhook_caller **pairs, *s;
-	u64 hits;
+	struct fhook_rec *v = r->recs + r->nr_funcs;
+	unsigned int n = r->nr - r->nr_funcs, i, out = 0;
+
+	sort(v, n, sizeof(*v), fhook_pair_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		if (out && !fhook_pair_cmp(&v[out - 1], &v[i]))
+			v[out - 1].hits += v[i].hits;
+		else
+			v[out++] = v[i];
+	}
+	n = out;
+	out = 0;
+	for (i = 0; i < n; i++)
+		if (v[i].hits)
+			v[out++] = v[i];
+	r->nr = r->nr_funcs + out;
+}
+
+/* The text: "HITS NAME" lines (@counts) or "NAME" lines, then the tail. */
+static int fhook_render_text(const struct fhook_render *r, bool counts,
+			     struct fhook_text *t)
+{
+	char tail[80] = "";
+	size_t size, len = 0;
+	unsigned int i;
+	int ret;
+
+	if (r->lost)
+		snprintf(tail, sizeof(tail),
+			 "# %llu calls not attributed to a caller: table full\n",
+			 r->lost);
+	size = strlen(tail) + 1;
+	for (i = 0; i < r->nr; i++)
+		size += strlen(r->recs[i].name) + (counts ? 22 : 1);
+	ret = fhook_text_alloc(t, size);
+	if (ret)
+		return ret;
+	for (i = 0; i < r->nr; i++) {
+		if (counts)
+			len += scnprintf(t->buf + len, size - len, "%llu ",
+					 r->recs[i].hits);
+		len += scnprintf(t->buf + len, size - len, "%s\n",
+				 r->recs[i].name);
+	}
+	len += scnprintf(t->buf + len, size - len, "%s", tail);
+	t->len = len;
+	return 0;
+}
+
+int fhook_render_functions(struct fhook *hook, struct fhook_text *t)
+{
+	const struct fhook_funcs *f;
+	struct fhook_render r = { };
+	unsigned int i;
 	int ret = 0;
 
-	pairs = kvmalloc_array(n, sizeof(*pairs), GFP_KERNEL);
-	if (!pairs)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		if (atomic_read_acquire(&c->slot[i].state) == FHOOK_SLOT_READY)
-			pairs[nr++] = &c->slot[i];
-	sort(pairs, nr, sizeof(*pairs), fhook_pair_cmp, NULL);
-	for (i = 0; i < nr && !ret; i++) {
-		s = pairs[i];
-		hits = atomic64_read(&s->hits) - s->base;
-		while (i + 1 < nr && !fhook_pair_cmp(&pairs[i], &pairs[i + 1])) {
-			i++;
-			hits += atomic64_read(&pairs[i]->hits) - pairs[i]->base;
-		}
-		if (hits)
-			ret = fhook_lines_add(l, hits,
-					      fhook_caller_text(s->func, s->caller));
+	mutex_lock(&hook->lock);
+	f = hook->live ? hook->live->funcs : NULL;
+	if (f)
+		ret = fhook_recs_alloc(&r, f->nr);
+	for (i = 0; f && !ret && i < f->nr; i++)
+		fhook_rec_add(&r, 0, f->ips[i], 0);
+	mutex_unlock(&hook->lock);
+
+	r.nr_funcs = r.nr;
+	if (!ret && r.nr)
+		ret = fhook_render_names(&r);
+	if (!ret && r.nr) {
+		sort(r.recs, r.nr, sizeof(*r.recs), fhook_name_cmp, NULL);
+		ret = fhook_render_text(&r, false, t);
 	}
-	kvfree(pairs);
+	fhook_render_free(&r);
 	return ret;
 }
 
-/* Sort the lines from @from on, which are one group of stats. */
-static void fhook_lines_sort_from(struct fhook_lines *l, unsigned int from)
+/* Under the hook's lock: the numbers of @live's stats, no names. */
+static int fhook_stats_copy(const struct fhook_live *live,
+			    struct fhook_render *r)
 {
-	sort(l->v + from, l->nr - from, sizeof(*l->v), fhook_line_cmp, NULL);
+	const struct fhook_funcs *f = live->funcs;
+	const struct fhook_callers *c = live->callers;
+	unsigned int n = f->counts ? f->nr : 0, i;
+	const struct fhook_caller *s;
+	int ret;
+
+	ret = fhook_recs_alloc(r, n + (c ? 1U << c->bits : 0));
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		fhook_rec_add(r, fhook_funcs_read(f, i), f->ips[i], 0);
+	r->nr_funcs = r->nr;
+	if (!c)
+		return 0;
+	for (i = 0; i < 1U << c->bits; i++) {
+		s = &c->slot[i];
+		if (atomic_read_acquire(&s->state) == FHOOK_SLOT_READY)
+			fhook_rec_add(r, atomic64_read(&s->hits) - s->base,
+				      s->func, s->caller);
+	}
+	r->lost = atomic64_read(&c->lost) - c->lost_base;
+	return 0;
 }
 
-ssize_t fhook_render_stats(const struct fhook_live *live, char **out)
+int fhook_render_stats(struct fhook *hook, struct fhook_text *t)
 {
-	const struct fhook_callers *c = live ? live->callers : NULL;
-	struct fhook_lines l = { };
-	unsigned int funcs_end;
-	char *tail = NULL;
-	u64 lost = 0;
-	ssize_t ret;
+	const struct fhook_live *live;
+	struct fhook_render r = { };
+	int ret = 0;
 
-	*out = NULL;
-	if (!live || (!live->funcs->counts && !c))
-		return 0;
-	l.v = kvcalloc(live->funcs->nr + (c ? 1U << c->bits : 0),
-		       sizeof(*l.v), GFP_KERNEL);
-	if (!l.v)
-		return -ENOMEM;
-	ret = fhook_stats_funcs(live->funcs, &l);
-	funcs_end = l.nr;
-	fhook_lines_sort_from(&l, 0);
-	if (!ret && c) {
-		ret = fhook_stats_callers(c, &l);
-		fhook_lines_sort_from(&l, funcs_end);
-		lost = atomic64_read(&c->lost) - c->lost_base;
+	mutex_lock(&hook->lock);
+	live = hook->live;
+	if (live && (live->funcs->counts || live->callers))
+		ret = fhook_stats_copy(live, &r);
+	mutex_unlock(&hook->lock);
+
+	if (!ret && r.nr > r.nr_funcs)
+		fhook_callers_merge(&r);
+	if (!ret && r.nr)
+		ret = fhook_render_names(&r);
+	if (!ret && r.nr) {
+		sort(r.recs, r.nr_funcs, sizeof(*r.recs), fhook_hits_cmp, NULL);
+		sort(r.recs + r.nr_funcs, r.nr - r.nr_funcs, sizeof(*r.recs),
+		     fhook_hits_cmp, NULL);
 	}
-	if (!ret && lost) {
-		tail = kasprintf(GFP_KERNEL,
-				 "# %llu calls not attributed to a caller: table full\n",
-				 lost);
-		ret = tail ? 0 : -ENOMEM;
-	}
-	if (!ret)
-		ret = fhook_lines_text(&l, true, tail, out);
-	kfree(tail);
-	fhook_lines_free(&l);
+	if (!ret && (r.nr || r.lost))
+		ret = fhook_render_text(&r, true, t);
+	fhook_render_free(&r);
 	return ret;
 }
 
 static void fhook_snapshot_free(struct fhook_snapshot *s)
 {
-	kvfree(s->text);
+	if (!s)
+		return;
+	fhook_text_free(&s->text);
 	kfree(s);
 }
 
-/* Unlink and return the snapshot of (current, @attr), if any. */
-static struct fhook_snapshot *fhook_snapshot_take(struct fhook *hook, int attr)
+/* Free the snapshots @drop picks, out of the lock (vfree() may sleep). */
+static void fhook_snapshots_drop(bool (*drop)(const struct fhook_snapshot *s,
+					      const void *arg),
+				 const void *arg)
 {
-	struct fhook_snapshot **p, *s;
+	struct fhook_snapshot *s, *tmp;
+	LIST_HEAD(dead);
 
-	lockdep_assert_held(&hook->lock);
-	for (p = &hook->snap; (s = *p); p = &s->next) {
-		if (s->task == current && s->attr == attr) {
-			*p = s->next;
-			return s;
-		}
-	}
-	return NULL;
-}
-
-/* Keep @s first in the list; the oldest beyond the limit are dropped. */
-static void fhook_snapshot_keep(struct fhook *hook, struct fhook_snapshot *s)
-{
-	struct fhook_snapshot *old, *last;
-	unsigned int n = 1;
-
-	lockdep_assert_held(&hook->lock);
-	old = fhook_snapshot_take(hook, s->attr);
-	if (old)
-		fhook_snapshot_free(old);
-	s->next = hook->snap;
-	hook->snap = s;
-	for (last = s; last->next && n < FHOOK_SNAPSHOTS_MAX; last = last->next)
-		n++;
-	while (last->next) {
-		old = last->next;
-		last->next = old->next;
-		fhook_snapshot_free(old);
-	}
-}
-
-static ssize_t fhook_render_locked(struct fhook *hook, char **text,
-				   ssize_t (*render)(struct fhook *hook,
-						     char **out))
-{
-	ssize_t len;
-
-	mutex_lock(&hook->lock);
-	len = render(hook, text);
-	mutex_unlock(&hook->lock);
-	return len;
-}
-
-/*
- * The read() of binary attribute @attr: see the top of this file.  If the
- * snapshot is gone (more readers than FHOOK_SNAPSHOTS_MAX at once), the
- * text is rendered again and cut or padded with newlines to the size
- * configfs was told.
- */
-ssize_t fhook_bin_read(struct fhook *hook, int attr, void *buf,
-		       size_t count,
-		       ssize_t (*render)(struct fhook *hook, char **out))
-{
-	struct fhook_snapshot *s;
-	char *text = NULL;
-	ssize_t len;
-
-	if (!buf) {
-		len = fhook_render_locked(hook, &text, render);
-		if (len <= 0) {
-			kvfree(text);
-			return len;
-		}
-		s = kzalloc(sizeof(*s), GFP_KERNEL);
-		if (!s) {
-			kvfree(text);
-			return -ENOMEM;
-		}
-		*s = (struct fhook_snapshot){ .task = current, .attr = attr,
-					      .text = text, .len = len };
-		mutex_lock(&hook->lock);
-		fhook_snapshot_keep(hook, s);
-		mutex_unlock(&hook->lock);
-		return len;
-	}
-	mutex_lock(&hook->lock);
-	s = fhook_snapshot_take(hook, attr);
-	mutex_unlock(&hook->lock);
-	if (s) {
-		len = min(s->len, count);
-		memcpy(buf, s->text, len);
+	mutex_lock(&fhook_snap_lock);
+	list_for_each_entry_safe(s, tmp, &fhook_snaps, node)
+		if (drop(s, arg))
+			list_move(&s->node, &dead);
+	mutex_unlock(&fhook_snap_lock);
+	list_for_each_entry_safe(s, tmp, &dead, node)
 		fhook_snapshot_free(s);
-	} else {
-		len = fhook_render_locked(hook, &text, render);
-		if (len < 0)
-			return len;
-		len = min_t(size_t, len, count);
-		memcpy(buf, text, len);
-		kvfree(text);
-	}
-	memset(buf + len, '\n', count - len);
-	return count;
+}
+
+/* The current task's (abandoned: it is starting a read) or expired. */
+static bool fhook_snapshot_stale(const struct fhook_snapshot *s,
+				 const void *arg)
+{
+	return s->task == current ||
+	       time_after(jiffies, s->born + FHOOK_SNAP_TTL);
+}
+
+static bool fhook_snapshot_of(const struct fhook_snapshot *s, const void *hook)
+{
+	return s->hook == hook;
 }
 
 void fhook_snapshots_free(struct fhook *hook)
 {
-	struct fhook_snapshot *s;
+	fhook_snapshots_drop(fhook_snapshot_of, hook);
+}
 
-	while ((s = hook->snap)) {
-		hook->snap = s->next;
-		fhook_snapshot_free(s);
+/* Unlink and return the current task's snapshot, if any. */
+static struct fhook_snapshot *fhook_snapshot_take(void)
+{
+	struct fhook_snapshot *s, *found = NULL;
+
+	mutex_lock(&fhook_snap_lock);
+	list_for_each_entry(s, &fhook_snaps, node) {
+		if (s->task == current) {
+			list_del(&s->node);
+			found = s;
+			break;
+		}
 	}
+	mutex_unlock(&fhook_snap_lock);
+	return found;
+}
+
+/* configfs's first call: render, keep the text, return its length. */
+static ssize_t fhook_snapshot_make(struct fhook *hook, const char *attr,
+				   int (*render)(struct fhook *hook,
+						 struct fhook_text *t))
+{
+	struct fhook_text t = { };
+	struct fhook_snapshot *s;
+	int ret;
+
+	fhook_snapshots_drop(fhook_snapshot_stale, NULL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	ret = mutex_lock_killable(&fhook_render_mutex);
+	if (!ret) {
+		ret = render(hook, &t);
+		mutex_unlock(&fhook_render_mutex);
+	}
+	if (ret == -EBUSY)
+		pr_warn_ratelimited("%s/%s: read refused (EBUSY): readers would hold more than read_max_kb=%u KiB\n",
+				    config_item_name(&hook->group.cg_item),
+				    attr, READ_ONCE(read_max_kb));
+	if (ret || !t.len) {
+		fhook_text_free(&t);
+		kfree(s);
+		return ret;
+	}
+	*s = (struct fhook_snapshot){ .task = current, .hook = hook,
+				      .attr = attr, .born = jiffies, .text = t };
+	mutex_lock(&fhook_snap_lock);
+	list_add(&s->node, &fhook_snaps);
+	mutex_unlock(&fhook_snap_lock);
+	return t.len;
+}
+
+/* configfs's second call: the snapshot of the first, whole, or an error. */
+static ssize_t fhook_snapshot_give(struct fhook *hook, const char *attr,
+				   void *buf, size_t count)
+{
+	struct fhook_snapshot *s = fhook_snapshot_take();
+	ssize_t ret = count;
+
+	if (s && s->hook == hook && !strcmp(s->attr, attr) &&
+	    s->text.len == count) {
+		memcpy(buf, s->text.buf, count);
+	} else {
+		pr_warn_ratelimited("%s/%s: read failed (EAGAIN): its snapshot expired; read again\n",
+				    config_item_name(&hook->group.cg_item),
+				    attr);
+		ret = -EAGAIN;
+	}
+	fhook_snapshot_free(s);
+	return ret;
+}
+
+/* The read() of binary attribute @attr: see the top of this file. */
+ssize_t fhook_bin_read(struct fhook *hook, const char *attr, void *buf,
+		       size_t count,
+		       int (*render)(struct fhook *hook, struct fhook_text *t))
+{
+	if (!buf)
+		return fhook_snapshot_make(hook, attr, render);
+	return fhook_snapshot_give(hook, attr, buf, count);
 }

@@ -82,6 +82,21 @@ fh_mode() {
 	t_eq "$(cat "$FH/s/enabled")" 1
 }
 
+@test "security: the fhook trace instance, with log records, is root's only" {
+	local f n=0
+
+	busy_hook
+	# Root sees the records (with their addresses) ...
+	timeout 10 grep -m1 -q 'fhook_call: hook=s ' "$FHI/trace_pipe"
+	# ... a user reaches none of the instance's files.
+	for f in trace trace_pipe events/fhook/fhook_call/format; do
+		run ! as_nobody cat "$FHI/$f"
+		[[ $output == *"Permission denied"* ]] || t_eq "$f: $output" EACCES
+		n=$((n + 1))
+	done
+	t_eq "$n" 3
+}
+
 @test "security: without CAP_SYS_ADMIN every read and write is EPERM" {
 	busy_hook
 	local f

@@ -47,8 +47,11 @@ void diags_add(struct diags *d, bool warning, const char *file,
 void diags_print(FILE *f, const struct diags *d, size_t from)
 {
 	const struct diag *e;
+	size_t i;
 
-	for (e = d->v + from; e < d->v + d->n; e++) {
+	/* by index: d->v is NULL while there is none, and NULL + 0 is UB */
+	for (i = from; i < d->n; i++) {
+		e = &d->v[i];
 		fprintf(f, "%s: ", prog);
 		if (e->file && e->line)
 			fprintf(f, "%s:%u: ", e->file, e->line);
@@ -62,9 +65,11 @@ void diags_print(FILE *f, const struct diags *d, size_t from)
 void diags_json(struct json *j, const char *key, const struct diags *d)
 {
 	const struct diag *e;
+	size_t i;
 
 	j_open(j, key, '[');
-	for (e = d->v; e < d->v + d->n; e++) {
+	for (i = 0; i < d->n; i++) {
+		e = &d->v[i];
 		if (e->warning)
 			continue;
 		j_open(j, NULL, '{');

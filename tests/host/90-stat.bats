@@ -20,7 +20,8 @@ STATS='# a comment
 
 setup() {
 	fa_setup
-	STAT=$TOP/utils/fhook-stat
+	# the sanitized build beside FHOOK_APPLY when make check gives one
+	STAT=$(dirname "$APPLY")/fhook-stat
 	fake_hook sched gen=2 filter="schedule try_to_wake_up f*" enabled=1 \
 		tag=fhook-apply action="count callers" functions=7 hits=953 \
 		missed=1 stats="$STATS"

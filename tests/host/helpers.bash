@@ -6,6 +6,9 @@
 
 load ../lib/common
 
+# tests/run's sanitized build, else utils/'s
+APPLY=${FHOOK_APPLY:-$APPLY}
+
 # Every test starts in its own directory with an empty fake root, so
 # messages name profiles as "p.cfg".
 fa_setup() {

@@ -8,6 +8,20 @@
 #   make check-fresh   make demo and make check as a new user would run
 #                      them: in a bare Debian 12 chroot (as root;
 #                      tests/fresh/run)
+#   make check-debug   the guest suites on a KASAN/lockdep/kmemleak kernel
+#                      built from linux-source-6.1 (cached; the first
+#                      build takes tens of minutes; tests/debug/check)
+#   make fuzz          fhook-apply's parsers under libFuzzer, ASan and
+#                      UBSan, FUZZ_SECONDS (default 300) each
+#                      (tests/fuzz/run; installs clang itself), then
+#                      make fuzz-guest
+#   make fuzz-guest    random attribute writes and commits in the guest,
+#                      FHOOK_FUZZ_ITERS (default 100000; tests/stress/run)
+#   make stress        load, races, 10,000 hook cycles, long fuzzing and
+#                      the kernel's ftrace selftests with and without
+#                      hooks, in the guest (hours; tests/stress/run)
+#   make check-selftests  only the ftrace selftests part of make stress
+#                      (tests/selftests/run)
 #   make deps          install the Debian packages all of the above need
 #   make install       module, tools (run as root on the target)
 #   make uninstall     remove what make install installed, except
@@ -29,7 +43,7 @@ PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration
 PREFIX ?= /usr/local
 
-TEST_TOOLS := tests/tools/fhook-hammer tests/tools/fhook-write
+TEST_TOOLS := tests/tools/fhook-hammer tests/tools/fhook-write tests/tools/fhook-fuzz
 
 all: module tools
 
@@ -68,8 +82,29 @@ demo:
 check-fresh:
 	tests/fresh/run
 
+# Not part of check: the debug kernel's build and its slow guest run do
+# not fit the CI budget.
+check-debug:
+	tests/debug/check
+
 bench:
 	bench/run
+
+# Not part of check: libFuzzer on fhook-apply's parsers under ASan and
+# UBSan, FUZZ_SECONDS (default 300) per harness (tests/fuzz/run).
+# Both parts even when the first fails; fails if either did.
+fuzz:
+	tests/fuzz/run; host=$$?; tests/stress/run fuzz && exit $$host
+
+fuzz-guest:
+	tests/stress/run fuzz
+
+# Not part of check: hours of guest time (see tests/stress/run).
+stress:
+	tests/stress/run stress
+
+check-selftests:
+	tests/selftests/run
 
 # Into a staging DESTDIR, depmod is left to whoever installs the image.
 install: module
@@ -89,4 +124,4 @@ clean:
 	rm -rf build $(TEST_TOOLS)
 
 .PHONY: all module tools tool-deps deps check demo check-fresh bench install \
-	uninstall clean
+	uninstall clean check-debug fuzz fuzz-guest stress check-selftests

@@ -7,15 +7,15 @@
 #
 # Lengths (make check uses the defaults, `make stress` large values):
 #   FHOOK_STRESS_SECONDS  seconds of load per action (default 3)
-#   FHOOK_CYCLES          mkdir..rmdir cycles (default 30)
+#   FHOOK_CYCLES          mkdir..rmdir cycles (default 200)
 
 load helpers
 
 STRESS_SECONDS=${FHOOK_STRESS_SECONDS:-3}
-# One cycle registers and unregisters an ftrace_ops: measured 0.7 to 1.3 s
-# in a TCG guest on a busy host, so make check runs 30 (its CI budget:
-# these suites add about 3 minutes per kernel); make stress runs 10,000.
-CYCLES=${FHOOK_CYCLES:-30}
+# One cycle registers and unregisters an ftrace_ops: 0.5 s in a TCG guest
+# when the host is quiet (30 in 15 s), 0.7 to 1.3 s on a busy one, so
+# make check's 200 add 2-4 minutes per kernel; make stress runs 10,000.
+CYCLES=${FHOOK_CYCLES:-200}
 
 setup_file() {
 	ft_setup_file

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make               module/fhook.ko and the userspace tools
-#   make check         everything tested: style, W=1, guest suites on both
-#                      kernels (installs what it needs)
+#   make check         everything tested: style, W=1, guest suites on six
+#                      Debian kernels (installs what it needs; FHOOK_KERNELS)
 #   make demo          boot the stock kernel in QEMU and show hooks working
 #                      (installs what it needs)
 #   make check-fresh   make demo and make check as a new user would run
@@ -30,6 +30,9 @@
 # KDIR is the kernel build tree to build fhook.ko against: the running
 # kernel's headers, or, where they are not installed (as on a build host
 # that only boots the module in a guest), Debian's linux-headers-amd64.
+# KERNEL=SERIES-FLAVOUR (6.1, 6.12 or newest; amd64 or rt-amd64) builds
+# it against one of the test kernels instead, fetched as the tests do
+# (tests/guest/fetch-kernel, which gives the tree and the make to use).
 
 KVER ?= $(shell uname -r)
 ifeq ($(origin KDIR),undefined)
@@ -47,11 +50,17 @@ TEST_TOOLS := tests/tools/fhook-hammer tests/tools/fhook-write tests/tools/fhook
 
 all: module tools
 
+ifneq ($(KERNEL),)
+module:
+	out=$$(tests/guest/fetch-kernel --kernel '$(KERNEL)') && eval "$$out" && \
+	$$MAKE -C module KDIR="$$KDIR"
+else
 module:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || { \
 		echo "No kernel headers: install linux-headers-amd64 (scripts/install-deps) or pass KDIR=" >&2; \
 		exit 1; }
 	$(MAKE) -C module KDIR=$(KDIR)
+endif
 
 tools: $(TEST_TOOLS) | tool-deps
 	$(MAKE) -C utils

@@ -285,6 +285,25 @@ void fhook_callback(unsigned long ip, unsigned long parent_ip,
 bool fhook_args_need_save_regs(void);
 bool fhook_redirect_needs_save_regs(void);
 
+/*
+ * The start of kernel/trace/trace.h's struct ftrace_hash, private to the
+ * kernel: the hash of an ftrace_ops' filter and notrace lists, whose
+ * buckets chain the public struct ftrace_func_entry.  layout.c checks at
+ * load that the running kernel still has this layout.
+ */
+struct fhook_ftrace_hash {
+#ifdef FHOOK_TEST_LAYOUT_SKEW
+	/* A test build's stand-in for a kernel whose layout moved. */
+	unsigned long skew;
+#endif
+	unsigned long size_bits;
+	struct hlist_head *buckets;
+	unsigned long count;
+};
+
+/* layout.c */
+int fhook_layout_check(void);
+
 /* funcs.c: the hooked functions, their counters, the caller table */
 struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
 				      int *err);

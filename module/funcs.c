@@ -8,9 +8,10 @@
  * so the set is read from the ops' own filter and notrace hashes after
  * ftrace_set_filter()/ftrace_set_notrace() filled them.  Those hashes are
  * struct ftrace_hash (kernel/trace/trace.h, private); fhook mirrors the
- * leading fields it reads, which have kept this layout from 4.x to 6.12,
- * and checks what it walked against the hash's own count before trusting
- * it.  Everything here but the lookup and the add functions runs in
+ * leading fields it reads (struct fhook_ftrace_hash, fhook.h), which
+ * have kept this layout from 4.x to 7.2; layout.c refuses to load on a
+ * kernel where they moved, and each walk is checked against the hash's
+ * own count before it is trusted.  Everything here but the lookup and the add functions runs in
  * process context under the hook's lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,18 +24,6 @@
 #include <linux/sort.h>
 
 #include "fhook.h"
-
-/* The start of kernel/trace/trace.h's struct ftrace_hash and its entry. */
-struct fhook_ftrace_hash {
-	unsigned long size_bits;
-	struct hlist_head *buckets;
-	unsigned long count;
-};
-
-struct fhook_ftrace_entry {
-	struct hlist_node hlist;
-	unsigned long ip;
-};
 
 /* ftrace's own limit is 12 bits (FTRACE_HASH_MAX_BITS); allow headroom. */
 #define FHOOK_HASH_BITS_SANE	20
@@ -57,7 +46,7 @@ static int fhook_cmp_ulong(const void *a, const void *b)
 static int fhook_hash_ips(const struct fhook_ftrace_hash *h,
 			  unsigned long **out, unsigned int *nr)
 {
-	struct fhook_ftrace_entry *e;
+	struct ftrace_func_entry *e;
 	unsigned long *ips, i, n = 0;
 
 	*out = NULL;

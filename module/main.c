@@ -13,6 +13,9 @@ static int __init fhook_init(void)
 {
 	int ret;
 
+	ret = fhook_layout_check();
+	if (ret)
+		return ret;
 	ret = fhook_actions_init();
 	if (ret)
 		return ret;

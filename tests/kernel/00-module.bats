@@ -144,3 +144,22 @@ fhook: mkdir: hook name longer than 64 bytes"
 	modprobe fhook
 	[ -d "$FH" ]
 }
+
+# FHOOK_SKEW_KO is fhook.ko built with FHOOK_TEST_LAYOUT_SKEW (tests/run):
+# its idea of struct ftrace_hash is off by one field, as on a kernel that
+# moved the private layout funcs.c reads.
+@test "a kernel whose struct ftrace_hash moved: load refused with a reason" {
+	[ -f "${FHOOK_SKEW_KO:-}" ] || {
+		echo "FHOOK_SKEW_KO is not a file: tests/run builds it" >&2
+		return 1
+	}
+	rmmod fhook
+	run insmod "$FHOOK_SKEW_KO"
+	t_eq "$status" 1
+	[[ "$output" == *"Invalid module format"* ]]
+	[ ! -e "$FH" ]
+	dmesg | grep -q "struct ftrace_hash is not the layout fhook reads: not loading"
+	modprobe fhook
+	# the real module passed the same check
+	[ -d "$FH" ]
+}

@@ -96,16 +96,22 @@ fhook_regs_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 /*
  * True when the function-graph tracer may have replaced return addresses
  * on @t's stack with its return trampoline, so that parent_ip cannot be
- * trusted.  Up to 6.8 curr_ret_stack is -1 with nothing pushed; later
- * kernels count from 0, where this is true whenever the task ever had a
- * return stack: only more unwinding, never a wrong caller.
+ * trusted and the caller must be unwound.  A task keeps its return stack
+ * once function_graph ran, so what counts is whether anything is pushed:
+ * up to 6.8 curr_ret_stack is -1 when nothing is; from 6.9 (the shadow
+ * stack of longs, Kbuild's FHOOK_HAVE_FGRAPH_SHADOW_STACK) it counts up
+ * from 0.  Testing ">= 0" there made every call of every task unwind for
+ * good after one function_graph session: a '*' hook with callers then
+ * stalled stop_machine() for over 20 s on 6.12 (soft lockups).
  */
 static __always_inline bool fhook_graph_may_hide(struct task_struct *t)
 {
-#ifdef CONFIG_FUNCTION_GRAPH_TRACER
-	return READ_ONCE(t->ret_stack) && READ_ONCE(t->curr_ret_stack) >= 0;
-#else
+#if !defined(CONFIG_FUNCTION_GRAPH_TRACER)
 	return false;
+#elif defined(FHOOK_HAVE_FGRAPH_SHADOW_STACK)
+	return READ_ONCE(t->ret_stack) && READ_ONCE(t->curr_ret_stack) > 0;
+#else
+	return READ_ONCE(t->ret_stack) && READ_ONCE(t->curr_ret_stack) >= 0;
 #endif
 }
 

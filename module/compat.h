@@ -1,7 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel API differences fhook has to bridge, tested by feature rather
- * than by version number wherever the kernel offers something to test.
+ * than by version number wherever the kernel offers something to test:
+ * Debian's 6.12.y carries 6.13's ftrace_regs, so a version test would be
+ * wrong there.  Kbuild looks for names in the headers of the kernel being
+ * built for and defines:
+ *
+ *   FHOOK_HAVE_FREGS_GET_ARGUMENT    ftrace_regs_get_argument(): from 6.2,
+ *                                    in linux/ftrace_regs.h from 6.13 and
+ *                                    Debian's 6.12.y; 6.1 reads fregs->regs
+ *   FHOOK_HAVE_FREGS_SET_IP          ftrace_regs_set_instruction_pointer():
+ *                                    from 6.2; 6.1 has the older name
+ *   FHOOK_HAVE_FGRAPH_SHADOW_STACK   the function-graph stack as longs,
+ *                                    empty at 0: from 6.9
+ *   FHOOK_HAVE_TA_GET_SYSTEMS        trace_array_get_by_name(name, systems):
+ *                                    from 6.12 (and late 6.6.y)
+ *
+ * On Debian's kernels: 6.1.0-57 has none of them, 6.12.95+deb12 and
+ * 7.2.13+deb14 have all four.  The private struct ftrace_hash is checked
+ * when the module loads instead (layout.c): no header describes it.
  */
 #ifndef _FHOOK_COMPAT_H
 #define _FHOOK_COMPAT_H

@@ -9,6 +9,8 @@ setup_file() {
 }
 
 teardown() {
+	[ -z "${LOAD:-}" ] || kill "$LOAD" 2>/dev/null || true
+	wait 2>/dev/null || true
 	fh_teardown
 	echo 0 >"$FT/ipmodify"
 }
@@ -204,4 +206,43 @@ redirect_hook() {
 	t_eq "$(fh_live_value r flags)" "SAVE_REGS IPMODIFY"
 	ft_call caller_a 1 6 7
 	t_eq "$(ft_result)" 1042
+}
+
+@test "an enabled redirect switches its target in place while calls run" {
+	local i t
+
+	redirect_hook r
+	echo 1 >"$FH/r/enabled"
+	# Calls keep coming on both CPUs while the target changes under them.
+	(
+		set +e
+		while :; do echo "caller_b 100 1 2" >"$FT/call"; done
+	) 3>&- &
+	LOAD=$!
+	for ((i = 0; i < 10; i++)); do
+		for t in "${FT_REPLACEMENT}2" "$FT_REPLACEMENT"; do
+			echo "$t" >"$FH/r/target"
+			echo 1 >"$FH/r/commit"
+			t_eq "$(fh_live_value r target)" "$t"
+		done
+	done
+	kill "$LOAD"
+	wait "$LOAD" || true
+	LOAD=
+	t_eq "$(fh_live_value r generation)" 21
+	[ "$(fh_hits r)" -gt 100 ]
+	# Each target runs once it is committed (the shared result needs the
+	# load stopped).
+	ft_call caller_a 1 6 7
+	t_eq "$(ft_result)" 1042
+	echo "${FT_REPLACEMENT}2" >"$FH/r/target"
+	echo 1 >"$FH/r/commit"
+	ft_call caller_a 1 6 7
+	t_eq "$(ft_result)" 2042
+	# The targets' module stays pinned while the redirect names it.
+	run rmmod fhook_test
+	[ "$status" -ne 0 ]
+	rmdir "$FH/r"
+	ft_call caller_a 1 6 7
+	t_eq "$(ft_result)" 13
 }

@@ -68,6 +68,13 @@ long fhook_test_replacement(long a, long b)
 }
 EXPORT_SYMBOL_GPL(fhook_test_replacement);
 
+/* A second target, to switch an enabled redirect between the two. */
+long fhook_test_replacement2(long a, long b)
+{
+	return a * b + 2000;
+}
+EXPORT_SYMBOL_GPL(fhook_test_replacement2);
+
 /* Two distinct call sites of fhook_test_target, for action callers. */
 static noinline __noipa long fhook_test_caller_a(unsigned long n, long a,
 						 long b)

@@ -3,5 +3,6 @@
 #define FHOOK_TEST_H
 
 long fhook_test_replacement(long a, long b);
+long fhook_test_replacement2(long a, long b);
 
 #endif

@@ -19,11 +19,11 @@
 
 const struct hook_attr hook_attrs[] = {
 	{ .name = "filter", .kind = AK_GLOBS, .offset = CFG(filter),
-	  .export_always = true, .include = true, .noun = "glob",
-	  .rule = rule_glob, .limit = LIMIT(globs) },
+	  .export_always = true, .include = true, .functions = true,
+	  .noun = "glob", .rule = rule_glob, .limit = LIMIT(globs) },
 	{ .name = "notrace", .kind = AK_GLOBS, .offset = CFG(notrace),
-	  .export_always = true, .noun = "glob", .rule = rule_glob,
-	  .limit = LIMIT(globs) },
+	  .export_always = true, .functions = true, .noun = "glob",
+	  .rule = rule_glob, .limit = LIMIT(globs) },
 	{ .name = "flags", .kind = AK_WORDS, .offset = CFG(flags),
 	  .export_always = true, .noun = "flag", .known = KNOWN(flags) },
 	{ .name = "action", .kind = AK_WORDS, .offset = CFG(action),

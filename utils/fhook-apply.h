@@ -158,6 +158,9 @@ struct hook_attr {
 	bool scalar_ok;		/* a string for a one-entry list */
 	bool predicate;		/* set only if the module lists it */
 	bool include;		/* required; must include a function */
+	bool functions;		/* globs of traceable functions: checked
+				 * against the kernel's, "a|b" allowed
+				 */
 	bool nonempty;		/* must not be set empty */
 	const char *noun;	/* what one list entry is */
 	rule_fn rule;		/* checks one entry (AK_WORDS: the features) */
@@ -226,6 +229,7 @@ const char *suggest(const char *word, const struct strv *known);
 /* symbols.c: available_filter_functions */
 struct symbols {
 	const char *path;	/* NULL: not loaded */
+	char *origin;		/* "on RELEASE" or "in FILE" (--functions) */
 	struct strv names;	/* one per traceable address, in file order */
 };
 
@@ -237,6 +241,15 @@ long symbols_glob(const struct symbols *sym, const char *glob,
 void symbols_free(struct symbols *sym);
 
 /* profile.c */
+/* An entry "a|b" of a hook's function globs, as this kernel resolved it. */
+struct alt_choice {
+	const config_setting_t *e;	/* the entry: its file and line */
+	const char *list;		/* "filter" or "notrace" */
+	const char *entry;		/* "!a|b", as the profile spells it */
+	char *chosen;			/* the glob used, "!b" */
+	size_t lacking;			/* the alternatives before it */
+};
+
 struct phook {
 	const char *name;
 	const config_setting_t *set;	/* the hook's group: its location */
@@ -245,6 +258,8 @@ struct phook {
 	const char *tag;	/* its own, or the profile's */
 	bool optional;
 	bool skip;		/* optional and missing on this kernel */
+	struct alt_choice *alts;	/* its entries with alternatives */
+	size_t nr_alts;
 };
 
 static inline struct hook_ref phook_ref(const struct phook *h)
@@ -274,7 +289,25 @@ int profile_check_symbols(struct profile *p, const struct symbols *sym,
 			  bool strict);
 void profile_diag(struct profile *p, bool warning, const config_setting_t *s,
 		  const char *fmt, ...) __printf(4, 5);
+void profile_errmsg(const struct profile *p, const config_setting_t *s,
+		    const char *fmt, ...) __printf(3, 4);
 void profile_free(struct profile *p);
+
+/* alternatives.c: "a|b", the first glob of them this kernel has */
+int rule_alternatives(const struct limits *l, const char *entry, char *err,
+		      size_t len);
+size_t alternatives_len(const char *entry);
+bool hook_cfg_has_alternatives(const struct hook_cfg *cfg);
+bool profile_has_alternatives(const struct profile *p);
+bool alternatives_resolve(struct phook *h, const struct hook_attr *a,
+			  const config_setting_t *e, const char *entry,
+			  const struct symbols *sym);
+void alternatives_unreadable(const struct profile *p,
+			     const struct symbols *sym, int err);
+void alternatives_lacking(const struct alt_choice *c, struct strv *out);
+char *alternatives_note(const struct phook *h, const struct alt_choice *c,
+			const struct symbols *sym);
+void alternatives_free(struct phook *h);
 
 /* list.c: what the globs match; hooks too wide to record every call */
 /*
@@ -455,7 +488,10 @@ void print_diff(FILE *f, const struct plan *pl, const struct profile *p,
 		bool json);
 void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 		   const struct outcome *out, bool json);
-void print_check(FILE *f, const struct profile *p, bool symbols, bool json);
+void print_check(FILE *f, const struct profile *p, const struct symbols *sym,
+		 bool json);
+void print_alternatives(FILE *f, const struct profile *p,
+			const struct symbols *sym);
 void print_invalid(FILE *f, const struct profile *p, int status);
 void print_error(FILE *f, const char *profile, int status);
 

@@ -13,7 +13,8 @@
 /* One glob of a hook, and what it does to the set of hooked functions. */
 struct glob_row {
 	const char *list;	/* "filter" or "notrace" */
-	const char *glob;	/* as the profile spells it */
+	const char *glob;	/* as the profile spells it, or as resolved */
+	const char *entry;	/* "a|b" when resolved from one, else NULL */
 	bool removes;		/* a filter exclusion or a notrace glob */
 	long count;		/* traceable addresses it matches */
 	struct strv names;	/* the names of those, each once */
@@ -24,14 +25,26 @@ struct hook_rows {
 	size_t n;
 };
 
+/* The entry with alternatives @h's glob @glob of @list was chosen from. */
+static const char *chosen_from(const struct phook *h, const char *list,
+			       const char *glob)
+{
+	const struct alt_choice *c;
+
+	for (c = h->alts; c < h->alts + h->nr_alts; c++)
+		if (!strcmp(c->list, list) && !strcmp(c->chosen, glob))
+			return c->entry;
+	return NULL;
+}
+
 /*
  * The globs of @list that are exclusions or not, as @exclusions says.
  * In "notrace", an exclusion gives functions back: only its plain globs
  * take functions away, as in "filter" only its exclusions do.
  */
 static void add_rows(struct hook_rows *r, const struct symbols *sym,
-		     const char *list, const struct strv *globs,
-		     bool exclusions)
+		     const struct phook *h, const char *list,
+		     const struct strv *globs, bool exclusions)
 {
 	bool notrace = !strcmp(list, "notrace");
 	struct glob_row *row;
@@ -44,6 +57,7 @@ static void add_rows(struct hook_rows *r, const struct symbols *sym,
 		memset(row, 0, sizeof(*row));
 		row->list = list;
 		row->glob = globs->v[i];
+		row->entry = chosen_from(h, list, row->glob);
 		row->removes = (globs->v[i][0] == '!') != notrace;
 		row->count = symbols_glob(sym, row->glob, &row->names);
 	}
@@ -54,10 +68,10 @@ static void rows_load(struct hook_rows *r, const struct symbols *sym,
 {
 	r->v = xcalloc(h->cfg.filter.n + h->cfg.notrace.n, sizeof(*r->v));
 	r->n = 0;
-	add_rows(r, sym, "filter", &h->cfg.filter, false);
-	add_rows(r, sym, "filter", &h->cfg.filter, true);
-	add_rows(r, sym, "notrace", &h->cfg.notrace, false);
-	add_rows(r, sym, "notrace", &h->cfg.notrace, true);
+	add_rows(r, sym, h, "filter", &h->cfg.filter, false);
+	add_rows(r, sym, h, "filter", &h->cfg.filter, true);
+	add_rows(r, sym, h, "notrace", &h->cfg.notrace, false);
+	add_rows(r, sym, h, "notrace", &h->cfg.notrace, true);
 }
 
 static void rows_free(struct hook_rows *r)
@@ -114,6 +128,8 @@ static void hook_json(struct json *j, const struct profile *p,
 		j_open(j, NULL, '{');
 		j_str(j, "list", row->list);
 		j_str(j, "glob", row->glob);
+		if (row->entry)
+			j_str(j, "alternatives", row->entry);
 		j_bool(j, "removes", row->removes);
 		j_num(j, "matches", row->count);
 		j_strv(j, "names", &row->names);
@@ -193,13 +209,14 @@ static bool records_every_call(const struct phook *h)
 }
 
 /*
- * How many functions @h hooks: counted when the list is at hand;
- * without it, -1 for a bare "*" (every function, wide by definition),
- * else 0 (not known to be wide).
+ * How many functions @h hooks: counted when the list is at hand and
+ * its alternatives are resolved (--check leaves them); else -1 for a
+ * bare "*" (every function, wide by definition), or 0 (not known to be
+ * wide).
  */
 static long hook_width(const struct phook *h, const struct symbols *sym)
 {
-	if (sym->names.n)
+	if (sym->names.n && !hook_cfg_has_alternatives(&h->cfg))
 		return symbols_count(sym, &h->cfg);
 	return strv_has(&h->cfg.filter, "*") ? -1 : 0;
 }

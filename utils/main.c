@@ -110,7 +110,8 @@ static void print_help(FILE *f)
 		"  --diff             what differs, hook by hook, attribute by attribute\n"
 		"  --check            validate PROFILE only\n"
 		"  --check-symbols    validate, and match every glob against the running\n"
-		"                     kernel's available_filter_functions\n"
+		"                     kernel's available_filter_functions; note which\n"
+		"                     glob of each \"a|b\" it uses\n"
 		"  --export           print the live hooks as a canonical profile\n"
 		"  --status           table of hooks and their top functions: the same as\n"
 		"                     fhook-stat, with its options (fhook-stat --help)\n"
@@ -192,22 +193,29 @@ static bool has_optional(const struct profile *p)
 }
 
 /*
- * Optional hooks need the function list; --check-symbols and --list need
- * it all.  --list lists what matches nothing too, then fails.  --delete
- * removes the hooks whatever this kernel has.
+ * Optional hooks need the function list, and so do globs with
+ * alternatives, which cannot be written without it; --check-symbols and
+ * --list need it all.  --list lists what matches nothing too, then
+ * fails.  --delete removes the hooks whatever this kernel has.
  */
 static int check_symbols(struct ctx *c)
 {
+	bool alternatives = profile_has_alternatives(&c->profile);
 	bool list = c->mode == MODE_LIST;
 	bool strict = c->mode == MODE_CHECK_SYMBOLS || list;
+	unsigned int errors;
 	int ret;
 
 	if (c->mode == MODE_CHECK || c->popts.delete ||
-	    (!strict && !has_optional(&c->profile)))
+	    (!strict && !has_optional(&c->profile) && !alternatives))
 		return 0;
 	ret = symbols_load(&c->sym, c->functions);
 	if (ret && strict) {
 		errmsg("%s: %s", c->sym.path, strerror(-ret));
+		return EXIT_FAILED;
+	}
+	if (ret && alternatives) {
+		alternatives_unreadable(&c->profile, &c->sym, ret);
 		return EXIT_FAILED;
 	}
 	if (ret) {
@@ -215,7 +223,11 @@ static int check_symbols(struct ctx *c)
 			c->sym.path, strerror(-ret));
 		return 0;
 	}
-	if (profile_check_symbols(&c->profile, &c->sym, strict) && !list)
+	errors = profile_check_symbols(&c->profile, &c->sym, strict);
+	/* what it found, not a problem: the report of --check-symbols */
+	if (c->mode == MODE_CHECK_SYMBOLS && !c->json)
+		print_alternatives(stdout, &c->profile, &c->sym);
+	if (errors && !list)
 		return invalid(c);
 	return 0;
 }
@@ -293,7 +305,8 @@ static int run_check(struct ctx *c)
 	int ret = load_profile(c);
 
 	if (!ret)
-		print_check(stdout, &c->profile, c->mode == MODE_CHECK_SYMBOLS,
+		print_check(stdout, &c->profile,
+			    c->mode == MODE_CHECK_SYMBOLS ? &c->sym : NULL,
 			    c->json);
 	return ret;
 }

@@ -456,7 +456,56 @@ void print_outcome(FILE *f, const struct plan *pl, const struct profile *p,
 	j_end(&j);
 }
 
-void print_check(FILE *f, const struct profile *p, bool symbols, bool json)
+/*
+ * "file:line: note: hook 'h': 'a' is not on RELEASE, using 'b'": which
+ * alternative each glob that has them uses on this kernel.
+ */
+void print_alternatives(FILE *f, const struct profile *p,
+			const struct symbols *sym)
+{
+	const struct alt_choice *c;
+	const struct phook *h;
+	char where[512], *note;
+
+	for (h = p->hooks; h < p->hooks + p->n; h++) {
+		for (c = h->alts; c < h->alts + h->nr_alts; c++) {
+			profile_where(p, c->e, where, sizeof(where));
+			note = alternatives_note(h, c, sym);
+			fprintf(f, "%s: note: %s\n", where, note);
+			free(note);
+		}
+	}
+}
+
+static void j_alternatives(struct json *j, const struct profile *p)
+{
+	struct strv lacking = { 0 };
+	const struct alt_choice *c;
+	const struct phook *h;
+	char where[512];
+
+	j_open(j, "alternatives", '[');
+	for (h = p->hooks; h < p->hooks + p->n; h++) {
+		for (c = h->alts; c < h->alts + h->nr_alts; c++) {
+			profile_where(p, c->e, where, sizeof(where));
+			alternatives_lacking(c, &lacking);
+			j_open(j, NULL, '{');
+			j_str(j, "hook", h->name);
+			j_str(j, "where", where);
+			j_str(j, "list", c->list);
+			j_str(j, "glob", c->entry);
+			j_str(j, "using", c->chosen);
+			j_strv(j, "lacking", &lacking);
+			j_close(j, '}');
+			strv_free(&lacking);
+		}
+	}
+	j_close(j, ']');
+}
+
+/* @sym: checked against it (--check-symbols), else NULL. */
+void print_check(FILE *f, const struct profile *p, const struct symbols *sym,
+		 bool json)
 {
 	struct json j = { .f = f };
 	struct strv skipped = { 0 };
@@ -471,10 +520,14 @@ void print_check(FILE *f, const struct profile *p, bool symbols, bool json)
 		j_str(&j, "status", "valid");
 		j_num(&j, "hooks", p->n);
 		j_strv(&j, "skipped", &skipped);
+		if (sym) {
+			j_str(&j, "functions_file", sym->path);
+			j_alternatives(&j, p);
+		}
 		j_end(&j);
 	} else {
 		fprintf(f, "%s: valid, %zu hooks%s", profile_name(p), p->n,
-			symbols ? ", every glob matches a traceable function" : "");
+			sym ? ", every glob matches a traceable function" : "");
 		if (skipped.n)
 			fprintf(f, " (%zu optional skipped)", skipped.n);
 		fputc('\n', f);

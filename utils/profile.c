@@ -80,6 +80,28 @@ void profile_diag(struct profile *p, bool warning, const config_setting_t *s,
 	va_end(ap);
 }
 
+/*
+ * An error of the run, not of the profile, at setting @s: the profile is
+ * valid, but it cannot be applied here.  Kept with errmsg()'s.
+ */
+void profile_errmsg(const struct profile *p, const config_setting_t *s,
+		    const char *fmt, ...)
+{
+	const char *file = config_setting_source_file(s);
+	char *path = file ? include_path(p, file) : xstrdup(profile_name(p));
+	char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	xcheck(vasprintf(&msg, fmt, ap));
+	va_end(ap);
+	diags_add(&run_diags, false, path, config_setting_source_line(s), "%s",
+		  msg);
+	diags_print(stderr, &run_diags, run_diags.n - 1);
+	free(msg);
+	free(path);
+}
+
 #define perr(p, s, fmt, ...)	profile_diag(p, false, s, fmt, ##__VA_ARGS__)
 #define pwarn(p, s, fmt, ...)	profile_diag(p, true, s, fmt, ##__VA_ARGS__)
 
@@ -137,15 +159,18 @@ static void list_word(struct profile *p, const struct hook_attr *a,
 	const struct strv *known = NULL;
 	const char *word = config_setting_get_string(e);
 	char err[RULE_ERR_MAX], buf[96];
+	rule_fn rule = a->rule;
 
 	if (a->kind == AK_WORDS)
 		known = (const struct strv *)((const char *)p->feat + a->known);
+	if (a->functions && strchr(word, '|'))
+		rule = rule_alternatives;
 	if (has_space(word))
 		perr(p, e, "%s: '%s' contains whitespace; write one %s per list entry",
 		     a->name, word, a->noun);
 	else if (!*word)
 		return;
-	else if (!known && a->rule(&p->feat->limits, word, err, sizeof(err)))
+	else if (!known && rule(&p->feat->limits, word, err, sizeof(err)))
 		perr(p, e, "%s: %s", a->name, err);
 	else if (known && !strv_has(known, word))
 		perr(p, e, "%s: unknown %s '%s'%s", a->name, a->noun, word,
@@ -230,13 +255,26 @@ static void check_include(struct profile *p, const struct hook_attr *a,
 		     a->name);
 }
 
+/*
+ * The bytes of the write that sets @sv, without its newline: an entry
+ * with alternatives counts as the longest of them.
+ */
+static size_t value_len(const struct hook_attr *a, const struct strv *sv)
+{
+	size_t len = sv->n ? sv->n - 1 : 0, i;
+
+	for (i = 0; i < sv->n; i++)
+		len += a->functions ? alternatives_len(sv->v[i]) :
+				      strlen(sv->v[i]);
+	return len;
+}
+
 /* A list in the module's canonical form, within its limits. */
 static void parse_list(struct profile *p, struct phook *h,
 		       const struct hook_attr *a, const config_setting_t *s)
 {
 	struct strv *sv = (struct strv *)((char *)&h->cfg + a->offset);
 	unsigned int errors = p->errors;
-	char *joined;
 
 	if (a->kind == AK_PIDS)
 		list_pids(p, a, s, sv);
@@ -246,12 +284,10 @@ static void parse_list(struct profile *p, struct phook *h,
 	if (a->kind != AK_WORDS && sv->n > limit_of(p, a))
 		perr(p, s, "%s: more than %lu %ss", a->name, limit_of(p, a),
 		     a->noun);
-	joined = strv_join(sv, " ");
 	/* the module counts the newline that ends the write */
-	if (strlen(joined) + 1 > p->feat->limits.input)
+	if (value_len(a, sv) + 1 > p->feat->limits.input)
 		perr(p, s, "%s: value longer than %lu bytes", a->name,
 		     p->feat->limits.input);
-	free(joined);
 	if (a->include)
 		check_include(p, a, s, sv, errors == p->errors);
 	else if (a->nonempty && !sv->n && errors == p->errors)
@@ -843,65 +879,78 @@ const struct phook *profile_find(const struct profile *p, const char *name)
 	return NULL;
 }
 
+/*
+ * Glob @glob of list @key matches nothing here ("a|b": none of them
+ * does).  With alternatives, it is an error even when not @strict: there
+ * is no glob to give the module.
+ */
 static void report_missing(struct profile *p, struct phook *h,
 			   const config_setting_t *e, const char *key,
 			   const char *glob, bool strict)
 {
+	const char *what = strchr(glob, '|') ? ": no alternative matches a" :
+			   " matches no";
+
 	if (h->optional) {
 		pwarn(p, e,
-		      "optional hook '%s' skipped: %s glob '%s' matches no traceable function",
-		      h->name, key, glob);
+		      "optional hook '%s' skipped: %s glob '%s'%s traceable function",
+		      h->name, key, glob, what);
 		h->skip = true;
-	} else if (strict) {
-		perr(p, e, "hook '%s': %s glob '%s' matches no traceable function",
-		     h->name, key, glob);
+	} else if (strict || strchr(glob, '|')) {
+		perr(p, e, "hook '%s': %s glob '%s'%s traceable function",
+		     h->name, key, glob, what);
 	}
 }
 
 /*
- * Check the globs of list @key of @h against this kernel.  An optional
- * hook is skipped at its first missing glob; otherwise, with @strict,
- * every missing glob is an error.
+ * Check the globs of list @a of @h against this kernel, and resolve
+ * those with alternatives.  An optional hook is skipped at its first
+ * missing glob; otherwise, with @strict, every missing glob is an error.
  */
-static void check_list(struct profile *p, struct phook *h, const char *key,
-		       const struct symbols *sym, bool strict)
+static void check_list(struct profile *p, struct phook *h,
+		       const struct hook_attr *a, const struct symbols *sym,
+		       bool strict)
 {
-	const config_setting_t *s = config_setting_get_member(h->set, key), *e;
-	struct strv words = { 0 };
+	const config_setting_t *s, *e;
+	const char *glob;
 	int i, n;
-	size_t w;
 
+	s = config_setting_get_member(h->set, a->name);
 	n = s ? config_setting_length(s) : 0;
 	for (i = 0; i < n && !h->skip; i++) {
 		e = config_setting_get_elem(s, i);
-		strv_add_words(&words, config_setting_get_string(e));
-		for (w = 0; w < words.n && !h->skip; w++)
-			if (!symbols_match(sym, words.v[w]))
-				report_missing(p, h, e, key, words.v[w], strict);
-		strv_free(&words);
+		glob = config_setting_get_string(e);
+		if (strchr(glob, '|')) {
+			if (!alternatives_resolve(h, a, e, glob, sym))
+				report_missing(p, h, e, a->name, glob, strict);
+		} else if (*glob && (h->optional || strict) &&
+			   !symbols_match(sym, glob)) {
+			report_missing(p, h, e, a->name, glob, strict);
+		}
 	}
 }
 
 /*
- * Optional hooks whose globs match nothing here are skipped with a
- * warning.  With @strict (--check-symbols), the other hooks' missing
- * globs are errors; otherwise the module's commit is the judge.
+ * Resolve every glob with alternatives.  Optional hooks whose globs
+ * match nothing here are skipped with a warning.  With @strict
+ * (--check-symbols), the other hooks' missing globs are errors;
+ * otherwise the module's commit is the judge.
  */
 int profile_check_symbols(struct profile *p, const struct symbols *sym,
 			  bool strict)
 {
 	size_t from = p->diags.n, i;
+	const struct hook_attr *a;
 	unsigned int errors;
 	struct phook *h;
 	long n;
 
 	for (i = 0; i < p->n; i++) {
 		h = &p->hooks[i];
-		if (!h->optional && !strict)
-			continue;
 		errors = p->errors;
-		check_list(p, h, "filter", sym, strict);
-		check_list(p, h, "notrace", sym, strict);
+		for (a = hook_attrs; a < hook_attrs + nr_hook_attrs; a++)
+			if (a->functions)
+				check_list(p, h, a, sym, strict);
 		if (!strict || h->skip || errors != p->errors ||
 		    !strv_has(&h->cfg.action, "redirect"))
 			continue;
@@ -919,8 +968,10 @@ void profile_free(struct profile *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		hook_cfg_free(&p->hooks[i].cfg);
+		alternatives_free(&p->hooks[i]);
+	}
 	free(p->hooks);
 	free(p->incdir);
 	free(p->default_tag);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "fhook-apply.h"
 
@@ -32,6 +33,24 @@ static void symbols_parse(struct symbols *sym, char *text)
 	}
 }
 
+/*
+ * Where the list is from, for a message that says a function is not
+ * there: the running kernel, or a file that may be another kernel's.
+ */
+static char *origin(const char *file)
+{
+	struct utsname u;
+	char *s;
+
+	if (file)
+		xasprintf(&s, "in %s", file);
+	else if (uname(&u))
+		s = xstrdup("on this kernel");
+	else
+		xasprintf(&s, "on %s", u.release);
+	return s;
+}
+
 /* @path NULL: the tracefs file, or the debugfs one.  0 or -errno. */
 int symbols_load(struct symbols *sym, const char *path)
 {
@@ -39,6 +58,8 @@ int symbols_load(struct symbols *sym, const char *path)
 	size_t i;
 	int ret = -ENOENT;
 
+	free(sym->origin);
+	sym->origin = origin(path);
 	if (path) {
 		ret = read_text(path, &text);
 	} else {
@@ -142,5 +163,7 @@ long symbols_count(const struct symbols *sym, const struct hook_cfg *cfg)
 void symbols_free(struct symbols *sym)
 {
 	strv_free(&sym->names);
+	free(sym->origin);
+	sym->origin = NULL;
 	sym->path = NULL;
 }

@@ -158,5 +158,5 @@ ExecStop=/opt/fh/sbin/fhook-apply --delete /etc/fhook/profile.cfg"
 	sed -n '/^\.SH EXAMPLE/,/^\.SH /p' "$TOP/man/fhook.cfg.5" |
 		sed -n '/^\.nf$/,/^\.fi$/p' | sed '1d;$d' >man.cfg
 	run -0 fa --check man.cfg
-	fa_eq "$output" "man.cfg: valid, 4 hooks"
+	fa_eq "$output" "man.cfg: valid, 5 hooks"
 }

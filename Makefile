@@ -8,6 +8,8 @@
 #   make check-fresh   make demo and make check as a new user would run
 #                      them: in a bare Debian 12 chroot (as root;
 #                      tests/fresh/run)
+#   make check-dkms    DKMS builds fhook.ko for 6.1, 6.12 and newest, both
+#                      flavours, in Debian roots (as root; tests/dkms/run)
 #   make check-debug   the guest suites on a KASAN/lockdep/kmemleak kernel
 #                      built from linux-source-6.1 (cached; the first
 #                      build takes tens of minutes; tests/debug/check)
@@ -91,6 +93,9 @@ demo:
 check-fresh:
 	tests/fresh/run
 
+check-dkms:
+	tests/dkms/run
+
 # Not part of check: the debug kernel's build and its slow guest run do
 # not fit the CI budget.
 check-debug:
@@ -133,4 +138,5 @@ clean:
 	rm -rf build $(TEST_TOOLS)
 
 .PHONY: all module tools tool-deps deps check demo check-fresh bench install \
-	uninstall clean check-debug fuzz fuzz-guest stress check-selftests
+	uninstall clean check-debug fuzz fuzz-guest stress check-selftests \
+	check-dkms

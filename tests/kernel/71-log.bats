@@ -220,7 +220,7 @@ check_report() {
 	cat "$BATS_TEST_TMPDIR/err"
 	t_eq "$(grep -c 'fhook_print_stack not defined' "$BATS_TEST_TMPDIR/err")" 0
 	# Debian 12's perf (6.1), which the guests run, names no function of
-	# a module on 7.2 RT (it finds /proc/kallsyms and /proc/modules
+	# a module on 7.2 (it finds /proc/kallsyms and /proc/modules
 	# inconsistent and prints addresses; trace-cmd names them): naming is
 	# perf's, so there the plugin's frames are checked by the kernel's own.
 	if grep -q 'fhook_call: .*func=fhook_test_target ' "$BATS_TEST_TMPDIR/out"; then

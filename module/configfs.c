@@ -766,6 +766,7 @@ static struct config_group *fhook_make_group(struct config_group *group,
 	if (!hook)
 		return ERR_PTR(-ENOMEM);
 	config_group_init_type_name(&hook->group, name, &fhook_hook_type);
+	fhook_hooks_add(hook);
 	return &hook->group;
 }
 
@@ -773,6 +774,7 @@ static struct config_group *fhook_make_group(struct config_group *group,
 static void fhook_drop_item(struct config_group *group,
 			    struct config_item *item)
 {
+	fhook_hooks_del(to_fhook(item));
 	fhook_shutdown(to_fhook(item));
 	config_item_put(item);
 }

@@ -41,6 +41,7 @@
 #define FHOOK_SAMPLE_MAX	1000000000U
 #define FHOOK_SYM_MAX		127
 #define FHOOK_PID_LIMIT		4194304	/* PID_MAX_LIMIT on 64-bit */
+#define FHOOK_MOD_SEP		":mod:"	/* GLOB:mod:MODULE, as tracefs */
 
 /* The ftrace_ops flags a user may ask for; everything else is ftrace's. */
 #define FHOOK_USER_FLAGS	(FTRACE_OPS_FL_SAVE_REGS |		\
@@ -53,6 +54,7 @@
 struct fhook;
 struct fhook_cpu;
 struct fhook_live;
+struct fhook_modev;
 
 /* One call of a hooked function, as the actions see it. */
 struct fhook_call {
@@ -164,6 +166,7 @@ struct fhook_live {
 	const char *name;		/* the hook's, for trace records */
 	struct fhook_config cfg;
 	u64 generation;
+	bool gone;		/* a redirect whose function or target left */
 	bool needs_rcu;		/* some action needs RCU and RCU flag unset */
 	bool records;		/* some action writes trace records */
 	struct fhook_funcs *funcs;
@@ -195,6 +198,7 @@ struct fhook_text {
 
 struct fhook {
 	struct config_group group;
+	struct list_head node;		/* in modules.c's list of hooks */
 	/*
 	 * @lock protects @staged, @live, @enabled, @generation, @last_error,
 	 * @tag, the counter bases and the fhook_ops users.
@@ -272,6 +276,7 @@ void fhook_free(struct fhook *hook);
 int fhook_commit(struct fhook *hook);
 int fhook_set_enabled(struct fhook *hook, bool enable);
 void fhook_shutdown(struct fhook *hook);
+void fhook_follow_module(struct fhook *hook, struct fhook_modev *ev);
 void fhook_read_counters(struct fhook *hook, u64 *hits, u64 *missed);
 void fhook_reset_counters(struct fhook *hook);
 __printf(2, 3) void fhook_set_error(struct fhook *hook, const char *fmt, ...);
@@ -305,8 +310,10 @@ struct fhook_ftrace_hash {
 int fhook_layout_check(void);
 
 /* funcs.c: the hooked functions, their counters, the caller table */
-struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
-				      int *err);
+int fhook_ops_filter_ips(struct ftrace_ops *ops, unsigned long **ips,
+			 unsigned int *nr);
+struct fhook_funcs *fhook_funcs_build(const unsigned long *ips,
+				      unsigned int nr, bool counts);
 void fhook_funcs_free(struct fhook_funcs *f);
 bool fhook_funcs_equal(const struct fhook_funcs *a,
 		       const struct fhook_funcs *b);
@@ -347,6 +354,57 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 	}
 	return -1;
 }
+
+/* A sorted, duplicate-free set of call-site addresses. */
+struct fhook_ipset {
+	unsigned long *ip;
+	unsigned int nr;
+};
+
+/* resolve.c: from filter and notrace tokens to functions */
+void fhook_ipset_free(struct fhook_ipset *s);
+int fhook_ipset_add(struct fhook_ipset *s, const unsigned long *ips,
+		    unsigned int n);
+void fhook_ipset_sub(struct fhook_ipset *a, const struct fhook_ipset *b);
+void fhook_ipset_filter(struct fhook_ipset *s,
+			bool (*keep)(unsigned long ip, const void *arg),
+			const void *arg);
+const char *fhook_ip_module(unsigned long ip, char *sym);
+int fhook_resolve(struct fhook *hook, const struct fhook_config *cfg,
+		  struct fhook_ipset *out);
+bool fhook_cfg_matches(const struct fhook_config *cfg, const char *name,
+		       const char *mod, char *buf);
+
+/* A function of a loading module, named as ftrace's matching names it. */
+struct fhook_modfunc {
+	unsigned long ip;
+	const char *name;
+};
+
+enum fhook_mod_event {
+	FHOOK_MOD_COMING,	/* its functions join the hooks that match */
+	FHOOK_MOD_INIT_DONE,	/* its init functions leave every hook */
+	FHOOK_MOD_GOING,	/* all its functions leave every hook */
+};
+
+struct fhook_modev {
+	enum fhook_mod_event event;
+	struct module *mod;
+	/* COMING, made by fhook_modev_prepare() on first use: */
+	bool prepared;
+	int error;
+	struct fhook_modfunc *funcs;	/* every traceable function */
+	unsigned int nr;
+	char *buf;			/* KSYM_NAME_LEN of scratch */
+};
+
+/* modules.c: hooks follow modules */
+int fhook_modules_init(void);
+void fhook_modules_exit(void);
+void fhook_hooks_add(struct fhook *hook);
+void fhook_hooks_del(struct fhook *hook);
+void fhook_gone_filter(struct fhook_ipset *s);
+int fhook_modev_prepare(struct fhook_modev *ev);
 
 /* render.c: text of the binary attributes, and read snapshots */
 void fhook_sym_print(char *buf, unsigned long addr, bool offset);

@@ -5,14 +5,14 @@
  *
  * No exported kernel API lists the functions an ftrace_ops hooks, or the
  * traceable functions at all (available_filter_functions is tracefs-only),
- * so the set is read from the ops' own filter and notrace hashes after
- * ftrace_set_filter()/ftrace_set_notrace() filled them.  Those hashes are
+ * what ftrace matched for a token is read from the filter hash of a scratch
+ * ops after ftrace_set_filter() filled it (resolve.c).  Those hashes are
  * struct ftrace_hash (kernel/trace/trace.h, private); fhook mirrors the
  * leading fields it reads (struct fhook_ftrace_hash, fhook.h), which
  * have kept this layout from 4.x to 7.2; layout.c refuses to load on a
  * kernel where they moved, and each walk is checked against the hash's
- * own count before it is trusted.  Everything here but the lookup and the add functions runs in
- * process context under the hook's lock.
+ * own count before it is trusted.  Everything here but the lookup and
+ * the add functions runs in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -78,22 +78,6 @@ static int fhook_hash_ips(const struct fhook_ftrace_hash *h,
 	return 0;
 }
 
-/* Sorted @a minus sorted @b, in place in @a; returns the new length. */
-static unsigned int fhook_ips_subtract(unsigned long *a, unsigned int na,
-				       const unsigned long *b, unsigned int nb)
-{
-	unsigned int i, j = 0, n = 0;
-
-	for (i = 0; i < na; i++) {
-		while (j < nb && b[j] < a[i])
-			j++;
-		if (j < nb && b[j] == a[i])
-			continue;
-		a[n++] = a[i];
-	}
-	return n;
-}
-
 static int fhook_funcs_index_build(struct fhook_funcs *f)
 {
 	unsigned int i, mask;
@@ -122,58 +106,53 @@ static int fhook_funcs_counters(struct fhook_funcs *f)
 	return f->counts && f->carry && f->base ? 0 : -ENOMEM;
 }
 
-/* The effective set of @ops: filter hash minus notrace hash. */
-static int fhook_ops_ips(struct ftrace_ops *ops, struct fhook_funcs *f)
+/*
+ * The call sites in the filter hash of the unregistered @ops, sorted:
+ * how resolve.c reads what ftrace matched for a token.
+ */
+int fhook_ops_filter_ips(struct ftrace_ops *ops, unsigned long **ips,
+			 unsigned int *nr)
 {
 	struct ftrace_ops_hash *oh = ops->func_hash;
-	struct ftrace_hash *filter, *notrace_hash;
-	unsigned long *excluded;
-	unsigned int nr_excluded;
+	struct ftrace_hash *filter;
 	int ret;
 
+	*ips = NULL;
+	*nr = 0;
 	if (!oh)
 		return 0;
 	mutex_lock(&oh->regex_lock);
 	filter = rcu_dereference_protected(oh->filter_hash,
 					   lockdep_is_held(&oh->regex_lock));
-	notrace_hash = rcu_dereference_protected(oh->notrace_hash,
-						 lockdep_is_held(&oh->regex_lock));
-	ret = fhook_hash_ips((void *)filter, &f->ips, &f->nr);
-	if (!ret)
-		ret = fhook_hash_ips((void *)notrace_hash, &excluded,
-				     &nr_excluded);
+	ret = fhook_hash_ips((void *)filter, ips, nr);
 	mutex_unlock(&oh->regex_lock);
-	if (ret)
-		return ret;
-	f->nr = fhook_ips_subtract(f->ips, f->nr, excluded, nr_excluded);
-	kvfree(excluded);
-	return 0;
+	return ret;
 }
 
 /*
- * The functions @ops hooks, with a lookup table and, with @counts, zeroed
- * per-CPU counters.  On error *@err is set: -EIO means the hash could not
- * be read on this kernel.
+ * The functions at @ips (sorted, unique), with a lookup table and, with
+ * @counts, zeroed per-CPU counters; NULL when out of memory.
  */
-struct fhook_funcs *fhook_funcs_build(struct ftrace_ops *ops, bool counts,
-				      int *err)
+struct fhook_funcs *fhook_funcs_build(const unsigned long *ips,
+				      unsigned int nr, bool counts)
 {
 	struct fhook_funcs *f;
-	int ret;
+	int ret = -ENOMEM;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f) {
-		*err = -ENOMEM;
+	if (!f)
 		return NULL;
-	}
-	ret = fhook_ops_ips(ops, f);
-	if (!ret)
+	f->nr = nr;
+	f->ips = kvmalloc_array(max(nr, 1U), sizeof(*f->ips), GFP_KERNEL);
+	if (f->ips) {
+		if (nr)
+			memcpy(f->ips, ips, nr * sizeof(*ips));
 		ret = fhook_funcs_index_build(f);
+	}
 	if (!ret && counts)
 		ret = fhook_funcs_counters(f);
 	if (ret) {
 		fhook_funcs_free(f);
-		*err = ret;
 		return NULL;
 	}
 	return f;

@@ -125,16 +125,6 @@ static int fhook_check_filter(struct fhook *hook,
 	return -EINVAL;
 }
 
-static bool fhook_globs_exclude(const char *globs)
-{
-	const char *g;
-
-	for (g = globs; g && *g; g = fhook_glob_next(g))
-		if (g[0] == '!')
-			return true;
-	return false;
-}
-
 /* For messages: "[unknown]" rather than a raw address (see render.c). */
 static const char *fhook_func_name(unsigned long ip, char *sym)
 {
@@ -158,15 +148,6 @@ static int fhook_check_redirect(struct fhook *hook,
 	if (redirect && fhook_redirect_needs_save_regs() &&
 	    !(cfg->flags & FTRACE_OPS_FL_SAVE_REGS)) {
 		fhook_set_error(hook, "action 'redirect' needs flag SAVE_REGS on this kernel");
-		return -EINVAL;
-	}
-	/*
-	 * ftrace keeps no notrace hash on an IPMODIFY ops (it refuses to set
-	 * one), and fhook puts filter exclusions there.
-	 */
-	if (redirect && (cfg->notrace_globs || fhook_globs_exclude(cfg->filter))) {
-		fhook_set_error(hook,
-				"redirect cannot use notrace or '!' globs: name the one function");
 		return -EINVAL;
 	}
 	if (redirect && !cfg->target[0]) {
@@ -210,84 +191,6 @@ static int fhook_check_config(struct fhook *hook,
 	if (ret)
 		return ret;
 	return fhook_check_permanent(hook, cfg);
-}
-
-/*
- * Apply one glob of the filter list (@notrace_list false) or the notrace
- * list to @ops.  An exclusion in the filter list goes to the notrace hash
- * without its '!' (see fhook_set_ops_filters()).
- */
-static int fhook_apply_glob(struct fhook *hook, struct ftrace_ops *ops,
-			    const char *glob, bool notrace_list)
-{
-	bool filter_exclusion = !notrace_list && glob[0] == '!';
-	const char *list = notrace_list ? "notrace" : "filter";
-	char *buf;
-	int ret;
-
-	/* ftrace edits the pattern in place. */
-	buf = kstrdup(glob + filter_exclusion, GFP_KERNEL);
-	if (!buf) {
-		fhook_set_error(hook, "out of memory");
-		return -ENOMEM;
-	}
-	if (notrace_list || filter_exclusion)
-		ret = ftrace_set_notrace(ops, buf, strlen(buf), 0);
-	else
-		ret = ftrace_set_filter(ops, buf, strlen(buf), 0);
-	kfree(buf);
-	if (ret == -EINVAL)
-		fhook_set_error(hook, "%s glob '%s' matches no traceable function",
-				list, glob);
-	else if (ret)
-		fhook_set_error(hook, "%s glob '%s': ftrace error %d",
-				list, glob, ret);
-	return ret;
-}
-
-/*
- * Apply the globs of @globs that are exclusions (@exclusions) or not.
- */
-static int fhook_apply_globs(struct fhook *hook, struct ftrace_ops *ops,
-			     const char *globs, bool notrace_list,
-			     bool exclusions)
-{
-	const char *g;
-	int ret;
-
-	for (g = globs; g && *g; g = fhook_glob_next(g)) {
-		if ((g[0] == '!') != exclusions)
-			continue;
-		ret = fhook_apply_glob(hook, ops, g, notrace_list);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * Fill the unregistered @ops' hashes.  ftrace applies an exclusion in the
- * filter list to the filter hash, where removing the last entry would
- * leave an empty hash, which ftrace reads as "every function".  fhook puts
- * filter exclusions in the notrace hash instead: the effective set is the
- * same, (inclusions - exclusions) - notrace, and the filter hash holds
- * only inclusions, each of which matched at least one function.  Notrace
- * inclusions go before its exclusions, and those before the filter's
- * exclusions, so the order globs were written in never matters.
- */
-static int fhook_set_ops_filters(struct fhook *hook, struct ftrace_ops *ops,
-				 const struct fhook_config *cfg)
-{
-	int ret;
-
-	ret = fhook_apply_globs(hook, ops, cfg->filter, false, false);
-	if (!ret)
-		ret = fhook_apply_globs(hook, ops, cfg->notrace_globs, true, false);
-	if (!ret)
-		ret = fhook_apply_globs(hook, ops, cfg->notrace_globs, true, true);
-	if (!ret)
-		ret = fhook_apply_globs(hook, ops, cfg->filter, false, true);
-	return ret;
 }
 
 /* Drop a user of @fops; a registered ops is leaked, never freed. */
@@ -376,24 +279,60 @@ static struct fhook_ops *fhook_ops_alloc(struct fhook *hook,
 	return fops;
 }
 
-/* Resolve the function set and make what the actions count into. */
-static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
+/*
+ * The filter of the unregistered @ops becomes exactly @set.  An empty set
+ * leaves it empty, and such an ops is never registered (fhook would hook
+ * every function).
+ */
+static int fhook_ops_set_ips(struct fhook *hook, struct ftrace_ops *ops,
+			     const struct fhook_ipset *set)
 {
-	const struct fhook_config *cfg = &live->cfg;
-	int ret = 0;
+	int ret;
 
-	live->funcs = fhook_funcs_build(&live->fops->ops,
-					fhook_has(cfg, FHOOK_ACT_COUNT), &ret);
-	if (ret == -EIO)
-		fhook_set_error(hook, "cannot read ftrace's function hash on this kernel");
-	if (ret)
-		return ret;
-	if (fhook_has(cfg, FHOOK_ACT_CALLERS)) {
+	if (!set->nr)
+		return 0;
+	ret = ftrace_set_filter_ips(ops, set->ip, set->nr, 0, 1);
+	if (ret == -EINVAL) {
+		/* A call site vanished between resolving and setting. */
+		fhook_set_error(hook, "functions changed during commit (module came or went)");
+		ret = -EAGAIN;
+	} else if (ret) {
+		fhook_set_error(hook, "setting the ops' filter failed: error %d",
+				ret);
+	}
+	return ret;
+}
+
+/* Make what the actions of @live count into, for the functions of @ips. */
+static int fhook_live_counters(struct fhook_live *live,
+			       const unsigned long *ips, unsigned int nr)
+{
+	live->funcs = fhook_funcs_build(ips, nr,
+					fhook_has(&live->cfg, FHOOK_ACT_COUNT));
+	if (!live->funcs)
+		return -ENOMEM;
+	if (fhook_has(&live->cfg, FHOOK_ACT_CALLERS)) {
 		live->callers = fhook_callers_alloc(live->funcs->nr);
 		if (!live->callers)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Resolve the function set, set the ops' filter, make the counters. */
+static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
+{
+	struct fhook_ipset set;
+	int ret;
+
+	ret = fhook_resolve(hook, &live->cfg, &set);
+	if (ret)
+		return ret;
+	ret = fhook_ops_set_ips(hook, &live->fops->ops, &set);
+	if (!ret)
+		ret = fhook_live_counters(live, set.ip, set.nr);
+	fhook_ipset_free(&set);
+	return ret;
 }
 
 static struct fhook_live *fhook_live_build(struct fhook *hook,
@@ -420,8 +359,6 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	}
 	live->fops = fhook_ops_alloc(hook, cfg);
 	ret = live->fops ? 0 : -ENOMEM;
-	if (!ret)
-		ret = fhook_set_ops_filters(hook, &live->fops->ops, cfg);
 	if (!ret)
 		ret = fhook_live_funcs(hook, live);
 	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
@@ -459,7 +396,8 @@ static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	if (fops->registered)
+	/* No function (yet): an ops with an empty filter would hook all. */
+	if (fops->registered || !live->funcs->nr)
 		return 0;
 	ret = register_ftrace_function(&fops->ops);
 	if (!ret) {
@@ -629,6 +567,10 @@ static int fhook_enable_locked(struct fhook *hook)
 		fhook_set_error(hook, "nothing committed yet: write 1 to commit first");
 		return -EINVAL;
 	}
+	if (hook->live->gone) {
+		fhook_set_error(hook, "redirect's function is gone: commit again");
+		return -EINVAL;
+	}
 	ret = fhook_check_permanent(hook, &hook->live->cfg);
 	if (ret)
 		return ret;
@@ -730,6 +672,249 @@ void fhook_reset_counters(struct fhook *hook)
 	mutex_unlock(&hook->lock);
 }
 
+/*
+ * A copy of @prev hooking the functions at @ips instead, on the same ops
+ * (whose filter the caller brings in line), for a module event.  It is no
+ * new configuration: same generation, and no redirect target pinned.
+ */
+static struct fhook_live *fhook_live_clone(struct fhook_live *prev,
+					   const unsigned long *ips,
+					   unsigned int nr)
+{
+	struct fhook_live *live;
+
+	live = kzalloc(sizeof(*live), GFP_KERNEL);
+	if (!live)
+		return NULL;
+	if (fhook_config_copy(&live->cfg, &prev->cfg)) {
+		kfree(live);
+		return NULL;
+	}
+	live->hook = prev->hook;
+	live->name = prev->name;
+	live->generation = prev->generation;
+	live->needs_rcu = prev->needs_rcu;
+	live->records = prev->records;
+	live->fops = prev->fops;
+	live->fops->users++;
+	if (fhook_live_counters(live, ips, nr)) {
+		fhook_live_free(live);
+		return NULL;
+	}
+	return live;
+}
+
+static bool fhook_ip_leaves(unsigned long ip, const struct fhook_modev *ev)
+{
+	if (ev->event == FHOOK_MOD_GOING)
+		return within_module(ip, ev->mod);
+	return ev->event == FHOOK_MOD_INIT_DONE && within_module_init(ip, ev->mod);
+}
+
+/* The @n addresses of @ips that @pick picks, into @out. */
+static int fhook_pick_ips(const unsigned long *ips, unsigned int n,
+			  bool (*pick)(unsigned int i, const void *arg),
+			  const void *arg, struct fhook_ipset *out)
+{
+	unsigned long *v;
+	unsigned int i, found = 0;
+	int ret;
+
+	if (!n)
+		return 0;
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (pick(i, arg))
+			v[found++] = ips[i];
+	ret = fhook_ipset_add(out, v, found);
+	kvfree(v);
+	return ret;
+}
+
+struct fhook_follow {
+	struct fhook *hook;
+	const struct fhook_modev *ev;
+};
+
+static bool fhook_pick_leaving(unsigned int i, const void *arg)
+{
+	const struct fhook_follow *fw = arg;
+
+	return fhook_ip_leaves(fw->hook->live->funcs->ips[i], fw->ev);
+}
+
+static bool fhook_pick_coming(unsigned int i, const void *arg)
+{
+	const struct fhook_follow *fw = arg;
+	const struct fhook_modev *ev = fw->ev;
+
+	return fhook_cfg_matches(&fw->hook->live->cfg, ev->funcs[i].name,
+				 ev->mod->name, ev->buf);
+}
+
+/* What @ev adds to and takes from the live set of @hook. */
+static int fhook_follow_delta(struct fhook *hook, const struct fhook_modev *ev,
+			      struct fhook_ipset *add, struct fhook_ipset *rem)
+{
+	const struct fhook_funcs *f = hook->live->funcs;
+	struct fhook_ipset have = { .ip = f->ips, .nr = f->nr };
+	struct fhook_follow fw = { .hook = hook, .ev = ev };
+	unsigned long *ips;
+	unsigned int i;
+	int ret;
+
+	ret = fhook_pick_ips(f->ips, f->nr, fhook_pick_leaving, &fw, rem);
+	if (ret || !ev->nr)
+		return ret;
+	ips = kvmalloc_array(ev->nr, sizeof(*ips), GFP_KERNEL);
+	if (!ips)
+		return -ENOMEM;
+	for (i = 0; i < ev->nr; i++)
+		ips[i] = ev->funcs[i].ip;
+	ret = fhook_pick_ips(ips, ev->nr, fhook_pick_coming, &fw, add);
+	kvfree(ips);
+	fhook_ipset_sub(add, &have);
+	return ret;
+}
+
+/*
+ * Bring the registered ops of @hook from the live set to @next's: first
+ * the functions that leave (never all of them: see fhook_follow_apply()),
+ * then the switch of @active, then
+ * the functions that join, which are called only once @next, whose table
+ * knows them, is active.  A function in both sets is never touched.
+ */
+static int fhook_follow_registered(struct fhook *hook, struct fhook_live *next,
+				   struct fhook_ipset *add,
+				   struct fhook_ipset *rem)
+{
+	struct fhook_ops *fops = next->fops;
+	struct fhook_switch sw = { .hook = hook, .live = next };
+	int ret = 0;
+
+	if (rem->nr)
+		ret = ftrace_set_filter_ips(&fops->ops, rem->ip, rem->nr, 1, 0);
+	if (ret)
+		return ret;
+	stop_machine(fhook_switch_cpu, &sw, cpu_online_mask);
+	if (add->nr)
+		ret = ftrace_set_filter_ips(&fops->ops, add->ip, add->nr, 0, 0);
+	return ret;
+}
+
+/* The same for an ops that is not registered (disabled, or no function). */
+static int fhook_follow_unregistered(struct fhook *hook,
+				     struct fhook_live *next)
+{
+	struct fhook_ipset set = { .ip = next->funcs->ips,
+				   .nr = next->funcs->nr };
+	int ret;
+
+	fhook_free_filters(&next->fops->ops);
+	ret = fhook_ops_set_ips(hook, &next->fops->ops, &set);
+	if (ret || !hook->enabled)
+		return ret;
+	fhook_set_active_all(hook, next);
+	return fhook_register_locked(hook, next);
+}
+
+static int fhook_follow_apply(struct fhook *hook, struct fhook_ipset *add,
+			      struct fhook_ipset *rem)
+{
+	struct fhook_live *prev = hook->live, *next;
+	struct fhook_ipset set = { };
+	int ret;
+
+	ret = fhook_ipset_add(&set, prev->funcs->ips, prev->funcs->nr);
+	if (!ret)
+		ret = fhook_ipset_add(&set, add->ip, add->nr);
+	fhook_ipset_sub(&set, rem);
+	next = ret ? NULL : fhook_live_clone(prev, set.ip, set.nr);
+	fhook_ipset_free(&set);
+	if (!next)
+		return -ENOMEM;
+	/* Removing every function would leave a filter that hooks all. */
+	if (next->fops->registered && rem->nr == prev->funcs->nr)
+		fhook_unregister_locked(hook, next->fops);
+	if (next->fops->registered)
+		ret = fhook_follow_registered(hook, next, add, rem);
+	else
+		ret = fhook_follow_unregistered(hook, next);
+	fhook_carry_counts(next, prev);
+	hook->live = next;
+	fhook_live_free(prev);
+	return ret;
+}
+
+/*
+ * A redirect does not follow loads: it hooks the one function it resolved
+ * at commit.  When that function or its target goes, it is disabled.
+ */
+static void fhook_follow_redirect(struct fhook *hook,
+				  const struct fhook_modev *ev)
+{
+	struct fhook_live *prev = hook->live, *next;
+	char sym[KSYM_SYMBOL_LEN];
+	bool fn;
+
+	if (ev->event != FHOOK_MOD_GOING || prev->gone)
+		return;
+	fn = prev->funcs->nr && within_module(prev->funcs->ips[0], ev->mod);
+	if (!fn && !within_module(prev->target_addr, ev->mod))
+		return;
+	if (fn)
+		fhook_func_name(prev->funcs->ips[0], sym);
+	if (hook->enabled)
+		fhook_disable_locked(hook);
+	next = fhook_live_clone(prev, NULL, 0);
+	if (next && !next->fops->registered) {
+		fhook_free_filters(&next->fops->ops);
+		next->gone = true;
+		hook->live = next;
+		fhook_live_free(prev);
+	} else if (next) {
+		fhook_live_free(next);
+	}
+	if (fn)
+		fhook_set_error(hook, "redirect disabled: function '%s' was unloaded",
+				sym);
+	else
+		fhook_set_error(hook, "redirect disabled: target '%s' was unloaded",
+				hook->live->cfg.target);
+}
+
+/* Module event @ev (modules.c) for @hook: see the top of modules.c. */
+void fhook_follow_module(struct fhook *hook, struct fhook_modev *ev)
+{
+	struct fhook_ipset add = { }, rem = { };
+	int ret = 0;
+
+	mutex_lock(&hook->lock);
+	if (!hook->live)
+		goto out;
+	if (fhook_has(&hook->live->cfg, FHOOK_ACT_REDIRECT)) {
+		fhook_follow_redirect(hook, ev);
+		goto out;
+	}
+	if (ev->event == FHOOK_MOD_COMING && fhook_modev_prepare(ev))
+		goto out;	/* logged once; the module's functions stay out */
+	ret = fhook_follow_delta(hook, ev, &add, &rem);
+	if (!ret && (add.nr || rem.nr))
+		ret = fhook_follow_apply(hook, &add, &rem);
+	if (ret && hook->enabled) {
+		/* Never leave an ops hooking what it should not: stop it. */
+		fhook_disable_locked(hook);
+		fhook_set_error(hook, "disabled: following module %s failed (error %d)",
+				ev->mod->name, ret);
+	}
+out:
+	mutex_unlock(&hook->lock);
+	fhook_ipset_free(&add);
+	fhook_ipset_free(&rem);
+}
+
 struct fhook *fhook_alloc(const char *name)
 {
 	struct fhook *hook;
@@ -743,6 +928,7 @@ struct fhook *fhook_alloc(const char *name)
 		return NULL;
 	}
 	mutex_init(&hook->lock);
+	INIT_LIST_HEAD(&hook->node);
 	hook->staged.actions = BIT(FHOOK_ACT_COUNT);
 	hook->staged.stack_depth = FHOOK_STACK_DEFAULT;
 	hook->staged.sample = 1;

@@ -24,13 +24,20 @@ static int __init fhook_init(void)
 		pr_err("creating the tracefs instance failed: %d\n", ret);
 		goto out_actions;
 	}
+	ret = fhook_modules_init();
+	if (ret) {
+		pr_err("registering the module notifier failed: %d\n", ret);
+		goto out_events;
+	}
 	ret = fhook_configfs_init();
 	if (ret) {
 		pr_err("registering the configfs subsystem failed: %d\n", ret);
-		goto out_events;
+		goto out_modules;
 	}
 	return 0;
 
+out_modules:
+	fhook_modules_exit();
 out_events:
 	fhook_events_exit();
 out_actions:
@@ -45,6 +52,7 @@ out_actions:
 static void __exit fhook_exit(void)
 {
 	fhook_configfs_exit();
+	fhook_modules_exit();
 	fhook_events_exit();
 	fhook_actions_exit();
 }

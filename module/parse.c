@@ -85,15 +85,140 @@ struct glob_list {
 };
 
 /*
- * Accept only what ftrace matches as a plain glob: function name
- * characters, '*', '?', bracket expressions and one leading '!'.  ':'
- * would be read as a module or command selector, and '\' and anything else
- * would silently never match.
+ * The characters of a plain glob (@n bytes at @s, no leading '!'): what
+ * ftrace matches, function name characters, '*', '?' and bracket
+ * expressions (@extra: more allowed characters, "-" in module names).
+ * Returns the offset of the first bad character, or @n; *@bracket is set
+ * when that character opens a bad bracket expression.
  */
-static int glob_check(const char *tok, size_t n, struct glob_list *gl)
+static size_t glob_scan(const char *s, size_t n, const char *extra,
+			bool *bracket)
 {
-	size_t i = tok[0] == '!' ? 1 : 0, b;
+	size_t i, b;
 
+	*bracket = false;
+	for (i = 0; i < n; i++) {
+		if (glob_name_char(s[i]) || s[i] == '*' || s[i] == '?' ||
+		    (s[i] && strchr(extra, s[i])))
+			continue;
+		if (s[i] != '[')
+			return i;
+		b = glob_bracket_len(s + i, n - i);
+		if (!b) {
+			*bracket = true;
+			return i;
+		}
+		i += b - 1;
+	}
+	return n;
+}
+
+static int glob_bad_char(const char *tok, size_t n, const char *what,
+			 char c, struct glob_list *gl)
+{
+	if (c == ':')
+		snprintf(gl->err, gl->errlen,
+			 "':' in glob '%.*s': only GLOB:mod:MODULE selectors are supported",
+			 (int)n, tok);
+	else
+		snprintf(gl->err, gl->errlen,
+			 "invalid character '%c' in %s'%.*s'",
+			 isprint(c) ? c : '?', what, (int)n, tok);
+	return -EINVAL;
+}
+
+/* A plain glob, or the glob part of a selector: @s, @n within @tok. */
+static int glob_check_part(const char *tok, size_t len, const char *s,
+			   size_t n, const char *extra, const char *what,
+			   struct glob_list *gl)
+{
+	bool bracket;
+	size_t i = glob_scan(s, n, extra, &bracket);
+
+	if (i == n)
+		return 0;
+	if (bracket) {
+		snprintf(gl->err, gl->errlen,
+			 "bad bracket expression in glob '%.*s'", (int)len, tok);
+		return -EINVAL;
+	}
+	return glob_bad_char(tok, len, what, s[i], gl);
+}
+
+/*
+ * "GLOB:mod:MODULE": GLOB as a plain glob, MODULE a module name or a glob
+ * of module names (which may hold '-').  Any other ':' is refused: tracefs
+ * would read it as a command, ftrace_set_filter() as a literal.
+ */
+static int selector_check(const char *tok, size_t len, const char *body,
+			  size_t n, const char *sel, struct glob_list *gl)
+{
+	size_t g = sel - body, m = n - g - strlen(FHOOK_MOD_SEP);
+	const char *mod = sel + strlen(FHOOK_MOD_SEP);
+	int ret;
+
+	if (!g) {
+		snprintf(gl->err, gl->errlen, "glob missing in selector '%.*s'",
+			 (int)len, tok);
+		return -EINVAL;
+	}
+	if (!m) {
+		snprintf(gl->err, gl->errlen,
+			 "module name missing in selector '%.*s'", (int)len, tok);
+		return -EINVAL;
+	}
+	ret = glob_check_part(tok, len, body, g, "", "glob ", gl);
+	if (!ret)
+		ret = glob_check_part(tok, len, mod, m, "-", "module name of ",
+				      gl);
+	return ret;
+}
+
+/*
+ * "0xHEX", a function's start address: canonical form "0x" and lowercase
+ * hex without leading zeros, so that reads compare as strings.
+ */
+static int address_canon(const char *tok, size_t len, const char *body,
+			 size_t n, char *out, size_t size, struct glob_list *gl)
+{
+	char hex[17];
+	unsigned long addr;
+	size_t i, digits = n - 2;
+
+	for (i = 2; i < n && isxdigit(body[i]); i++)
+		;
+	if (!digits || i < n)
+		goto bad;
+	/* Leading zeros are no digits of the value: 0x00ff.. is fine. */
+	for (i = 2; digits > 1 && body[i] == '0'; i++)
+		digits--;
+	if (digits >= sizeof(hex))
+		goto bad;
+	memcpy(hex, body + i, digits);
+	hex[digits] = '\0';
+	if (kstrtoul(hex, 16, &addr) || !addr)
+		goto bad;
+	snprintf(out, size, "%s%#lx", body != tok ? "!" : "", addr);
+	return 0;
+bad:
+	snprintf(gl->err, gl->errlen, "bad address '%.*s'",
+		 (int)min_t(size_t, len, 40), tok);
+	return -EINVAL;
+}
+
+/*
+ * Accept only what fhook resolves exactly as documented: a plain glob
+ * (what ftrace's set_ftrace_filter matches), a module selector, or an
+ * address, each with one optional leading '!'.  '\\' and anything else
+ * would silently never match.  *@canon gets an address's canonical form.
+ */
+static int glob_check(const char *tok, size_t n, char *canon, size_t size,
+		      struct glob_list *gl)
+{
+	size_t i = tok[0] == '!' ? 1 : 0;
+	const char *sel;
+
+	*canon = '\0';
 	if (n >= KSYM_NAME_LEN) {
 		snprintf(gl->err, gl->errlen, "glob '%.32s...' is longer than %d bytes",
 			 tok, KSYM_NAME_LEN - 1);
@@ -103,31 +228,12 @@ static int glob_check(const char *tok, size_t n, struct glob_list *gl)
 		snprintf(gl->err, gl->errlen, "'!' must be followed by a glob");
 		return -EINVAL;
 	}
-	for (; i < n; i++) {
-		if (glob_name_char(tok[i]) || tok[i] == '*' || tok[i] == '?')
-			continue;
-		if (tok[i] == '[') {
-			b = glob_bracket_len(tok + i, n - i);
-			if (!b) {
-				snprintf(gl->err, gl->errlen,
-					 "bad bracket expression in glob '%.*s'",
-					 (int)n, tok);
-				return -EINVAL;
-			}
-			i += b - 1;
-			continue;
-		}
-		if (tok[i] == ':')
-			snprintf(gl->err, gl->errlen,
-				 "':' in glob '%.*s': module and command selectors are not supported",
-				 (int)n, tok);
-		else
-			snprintf(gl->err, gl->errlen,
-				 "invalid character '%c' in glob '%.*s'",
-				 isprint(tok[i]) ? tok[i] : '?', (int)n, tok);
-		return -EINVAL;
-	}
-	return 0;
+	if (n - i >= 2 && tok[i] == '0' && (tok[i + 1] == 'x' || tok[i + 1] == 'X'))
+		return address_canon(tok, n, tok + i, n - i, canon, size, gl);
+	sel = strnstr(tok + i, FHOOK_MOD_SEP, n - i);
+	if (sel)
+		return selector_check(tok, n, tok + i, n - i, sel, gl);
+	return glob_check_part(tok, n, tok + i, n - i, "", "glob ", gl);
 }
 
 /* Keep a checked glob, the @max-th at most. */
@@ -150,10 +256,15 @@ static int glob_push(struct glob_list *gl, const char *tok, size_t n,
 static int glob_add(const char *tok, size_t n, void *arg)
 {
 	struct glob_list *gl = arg;
+	char canon[24];
 	int ret;
 
-	ret = glob_check(tok, n, gl);
-	return ret ? ret : glob_push(gl, tok, n, FHOOK_GLOBS_MAX);
+	ret = glob_check(tok, n, canon, sizeof(canon), gl);
+	if (ret)
+		return ret;
+	if (*canon)
+		return glob_push(gl, canon, strlen(canon), FHOOK_GLOBS_MAX);
+	return glob_push(gl, tok, n, FHOOK_GLOBS_MAX);
 }
 
 static int glob_cmp(const void *a, const void *b)

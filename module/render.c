@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/bsearch.h>
 #include <linux/jiffies.h>
 #include <linux/kallsyms.h>
 #include <linux/list.h>
@@ -208,14 +209,39 @@ static int fhook_names_room(struct fhook_render *r, size_t need)
 	return 0;
 }
 
-/* Append the text of @rec ("func" or "func <- caller+0xoff/0xsize"). */
-static int fhook_rec_name(struct fhook_render *r, struct fhook_rec *rec)
+/*
+ * The start of the function that holds call site @ip (its fentry may be
+ * past an endbr64): what /proc/kallsyms shows and an address token takes.
+ */
+static unsigned long fhook_func_start(unsigned long ip)
 {
-	char fn[KSYM_SYMBOL_LEN], cl[KSYM_SYMBOL_LEN];
+	char sym[KSYM_SYMBOL_LEN], *off, *slash;
+	unsigned long o;
+
+	sprint_symbol(sym, ip);
+	off = strrchr(sym, '+');
+	slash = off ? strchr(off, '/') : NULL;
+	if (!slash)
+		return ip;
+	*slash = '\0';
+	return kstrtoul(off + 1, 0, &o) || o > ip ? ip : ip - o;
+}
+
+/*
+ * Append the text of @rec ("func" or "func <- caller+0xoff/0xsize"); a
+ * namesake (@start) gets " 0xSTART" after its function.
+ */
+static int fhook_rec_name(struct fhook_render *r, struct fhook_rec *rec,
+			  bool start)
+{
+	char fn[KSYM_SYMBOL_LEN + 20], cl[KSYM_SYMBOL_LEN];
 	size_t need;
 	int ret;
 
 	fhook_sym_print(fn, rec->func, false);
+	if (start)
+		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " %#lx",
+			 fhook_func_start(rec->func));
 	need = strlen(fn) + 1;
 	if (rec->caller) {
 		fhook_sym_print(cl, rec->caller, true);
@@ -233,6 +259,76 @@ static int fhook_rec_name(struct fhook_render *r, struct fhook_rec *rec)
 	return 0;
 }
 
+struct fhook_named {
+	const char *name;
+	unsigned long func;
+};
+
+static int fhook_named_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fhook_named *)a)->name,
+		      ((const struct fhook_named *)b)->name);
+}
+
+static int fhook_ulong_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Functions whose line would read the same as another's (static
+ * functions of one name, in one module or in the kernel) into @dup
+ * (room for every function line), sorted; names are at their offsets.
+ */
+static int fhook_namesakes(struct fhook_render *r, unsigned long *dup,
+			   unsigned int *nr)
+{
+	struct fhook_named *v;
+	unsigned int i, n = 0;
+	size_t size = array_size(r->nr_funcs, sizeof(*v));
+
+	v = fhook_read_alloc(size);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	for (i = 0; i < r->nr_funcs; i++)
+		v[i] = (struct fhook_named){ r->names + r->recs[i].off,
+					     r->recs[i].func };
+	sort(v, r->nr_funcs, sizeof(*v), fhook_named_cmp, NULL);
+	for (i = 0; i < r->nr_funcs; i++)
+		if ((i && !strcmp(v[i].name, v[i - 1].name)) ||
+		    (i + 1 < r->nr_funcs && !strcmp(v[i].name, v[i + 1].name)))
+			dup[n++] = v[i].func;
+	fhook_read_free(v, size);
+	sort(dup, n, sizeof(*dup), fhook_ulong_cmp, NULL);
+	*nr = n;
+	return 0;
+}
+
+/* Name the namesakes anew, with their start address. */
+static int fhook_render_namesakes(struct fhook_render *r)
+{
+	size_t size = array_size(r->nr_funcs, sizeof(unsigned long));
+	unsigned long *dup;
+	unsigned int i, n;
+	int ret;
+
+	if (r->nr_funcs < 2)
+		return 0;
+	dup = fhook_read_alloc(size);
+	if (IS_ERR(dup))
+		return PTR_ERR(dup);
+	ret = fhook_namesakes(r, dup, &n);
+	for (i = 0; i < r->nr && !ret && n; i++)
+		if (bsearch(&r->recs[i].func, dup, n, sizeof(*dup),
+			    fhook_ulong_cmp))
+			ret = fhook_rec_name(r, &r->recs[i], true);
+	fhook_read_free(dup, size);
+	return ret;
+}
+
 /*
  * Name every rec, without any lock: kallsyms takes a few microseconds an
  * address.  A reader being killed stops early.
@@ -245,11 +341,13 @@ static int fhook_render_names(struct fhook_render *r)
 	ret = fhook_names_room(r, (size_t)r->nr_funcs * 32 +
 			       (size_t)(r->nr - r->nr_funcs) * 64);
 	for (i = 0; i < r->nr && !ret; i++) {
-		ret = fhook_rec_name(r, &r->recs[i]);
+		ret = fhook_rec_name(r, &r->recs[i], false);
 		if (fatal_signal_pending(current))
 			ret = -EINTR;
 		cond_resched();
 	}
+	if (!ret)
+		ret = fhook_render_namesakes(r);
 	for (i = 0; i < r->nr && !ret; i++)
 		r->recs[i].name = r->names + r->recs[i].off;
 	return ret;

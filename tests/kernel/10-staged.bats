@@ -39,10 +39,28 @@ vfs_*'
 	t_eq "$(tr '\n' ' ' <"$FH/s/notrace")" '!n* * ?x [!q]z [a-z]y a_b.c* '
 }
 
+@test "module selectors and addresses are kept, addresses in canonical form" {
+	echo '*:mod:ext4 !x_*:mod:nf_* 0xFFFFFFFFC0001000 !0x00ab f:mod:a-b_[0-9]* 0x00ffffffff81000000' >"$FH/s/filter"
+	t_eq "$(tr '\n' ' ' <"$FH/s/filter")" \
+		'!0xab !x_*:mod:nf_* *:mod:ext4 0xffffffff81000000 0xffffffffc0001000 f:mod:a-b_[0-9]* '
+}
+
 @test "glob syntax errors fail with EINVAL, exact reason, nothing changed" {
 	echo keep >"$FH/s/filter"
-	fh_expect_fail s filter 'ok foo:mod:bar' EINVAL \
-		"filter: ':' in glob 'foo:mod:bar': module and command selectors are not supported"
+	fh_expect_fail s filter 'ok foo:bar:baz' EINVAL \
+		"filter: ':' in glob 'foo:bar:baz': only GLOB:mod:MODULE selectors are supported"
+	fh_expect_fail s filter 'x:mod:' EINVAL "filter: module name missing in selector 'x:mod:'"
+	fh_expect_fail s filter ':mod:m' EINVAL "filter: glob missing in selector ':mod:m'"
+	fh_expect_fail s filter 'x:mod:a/b' EINVAL \
+		"filter: invalid character '/' in module name of 'x:mod:a/b'"
+	fh_expect_fail s filter 'x:mod:a:mod:b' EINVAL \
+		"filter: ':' in glob 'x:mod:a:mod:b': only GLOB:mod:MODULE selectors are supported"
+	fh_expect_fail s filter 'a/b:mod:m' EINVAL "filter: invalid character '/' in glob 'a/b:mod:m'"
+	fh_expect_fail s filter '0xzz' EINVAL "filter: bad address '0xzz'"
+	fh_expect_fail s filter '0x' EINVAL "filter: bad address '0x'"
+	fh_expect_fail s filter '0x0' EINVAL "filter: bad address '0x0'"
+	fh_expect_fail s notrace '!0x12345678901234567' EINVAL \
+		"notrace: bad address '!0x12345678901234567'"
 	fh_expect_fail s filter 'a/b' EINVAL "filter: invalid character '/' in glob 'a/b'"
 	fh_expect_fail s filter 'a\b' EINVAL "filter: invalid character '\\' in glob 'a\\b'"
 	fh_expect_fail s filter 'f(x)' EINVAL "filter: invalid character '(' in glob 'f(x)'"

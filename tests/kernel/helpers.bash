@@ -111,3 +111,89 @@ fh_records() {
 fh_clear_trace() {
 	echo >"$FHI/trace"
 }
+
+# The modules 76-modules.bats loads and unloads (tests/module/fhook_mod.h):
+# tests/run builds them and names their directory in FHOOK_MODS_DIR;
+# mod_setup_file copies them into the guest once, off the slow 9p mount.
+MOD_A=fhook_mod_a
+MOD_B=fhook_mod_b
+# FHOOK_MOD_INIT_CALLS: calls of fhook_mod_X_init_fn by the init function.
+MOD_INIT_CALLS=3
+
+mod_setup_file() {
+	local m
+
+	ft_setup_file || return 1
+	[ -n "${FHOOK_MODS_DIR:-}" ] || {
+		echo "FHOOK_MODS_DIR is not set (tests/run sets it)" >&2
+		return 1
+	}
+	for m in "$MOD_A" "$MOD_B"; do
+		cp "$FHOOK_MODS_DIR/$m.ko" "$BATS_FILE_TMPDIR/" || return 1
+	done
+}
+
+# mod_load NAME [PARAM=VALUE...]
+mod_load() {
+	local m=$1
+
+	shift
+	insmod "$BATS_FILE_TMPDIR/$m.ko" "$@"
+}
+
+# mod_unload NAME: rmmod if loaded.
+mod_unload() {
+	[ ! -d "/sys/module/$1" ] || rmmod "$1"
+}
+
+# mod_call NAME N: N calls of NAME_work, each calling NAME_step once.
+mod_call() {
+	echo "$2" >"/sys/kernel/debug/$1/call"
+}
+
+# mod_calc NAME A B: one call of NAME_calc(A, B); prints its result.
+mod_calc() {
+	echo "$2 $3" >"/sys/kernel/debug/$1/calc"
+	echo "$(<"/sys/kernel/debug/$1/result")"
+}
+
+# mod_twin NAME 1|2 N: N calls of the namesake in the module's first or
+# second file.
+mod_twin() {
+	echo "$2 $3" >"/sys/kernel/debug/$1/twin"
+}
+
+# mod_addrs MODULE SYMBOL: the start of each function SYMBOL of MODULE as
+# the filter takes it (0x, lowercase, no leading zeros), lowest first.
+mod_addrs() {
+	awk -v sym="$2" -v mod="[$1]" \
+		'$2 ~ /^[tT]$/ && $3 == sym && $4 == mod { print $1 }' \
+		/proc/kallsyms | sort | sed 's/^0*/0x/'
+}
+
+# mod_functions MODULE: the module's traceable functions as
+# available_filter_functions lists them, sorted bytewise.
+mod_functions() {
+	grep -F " [$1]" "$TRACING/available_filter_functions" | LC_ALL=C sort
+}
+
+# fh_stat HOOK FUNCTION: the count of FUNCTION (as `functions` writes it)
+# in the hook's stats; nothing if it has no line.
+fh_stat() {
+	local n text
+
+	while read -r n text; do
+		[ "$text" != "$2" ] || echo "$n"
+	done <"$FH/$1/stats"
+}
+
+# kmsg_no_warning: fails, printing them, if the kernel logged a warning
+# or a BUG since kmsg_mark.
+kmsg_no_warning() {
+	local log
+
+	log=$(kmsg_since_mark) || return 1
+	if grep -E 'WARNING|BUG' <<<"$log"; then
+		return 1
+	fi
+}

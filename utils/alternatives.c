@@ -47,6 +47,7 @@ static char *as_glob(const char *entry, const char *alt)
  * A rule_fn for an entry with alternatives: each must be a glob the
  * module accepts, written as it would be alone.  '!' excludes whichever
  * is chosen, so it comes once, first: "a|!b" would be half an exclusion.
+ * An address matches no name, so it could never be chosen.
  */
 int rule_alternatives(const struct limits *l, const char *entry, char *err,
 		      size_t len)
@@ -65,6 +66,11 @@ int rule_alternatives(const struct limits *l, const char *entry, char *err,
 			snprintf(err, len,
 				 "'!' inside '%s': write it once, before the first alternative, to exclude whichever is chosen",
 				 entry);
+			ret = -EINVAL;
+		} else if (token_is_address(alts.v[i])) {
+			snprintf(err, len,
+				 "address '%s' in '%s': an address is no name to look for, so it cannot be an alternative",
+				 alts.v[i], entry);
 			ret = -EINVAL;
 		} else {
 			glob = as_glob(entry, alts.v[i]);

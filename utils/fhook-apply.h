@@ -107,6 +107,8 @@ typedef int (*rule_fn)(const struct limits *l, const char *word, char *err,
 
 int rule_name(const struct limits *l, const char *name, char *err, size_t len);
 int rule_glob(const struct limits *l, const char *glob, char *err, size_t len);
+int glob_chars(const char *tok, const char *glob, size_t n,
+	       const char *extra, const char *what, char *err, size_t len);
 int rule_tag(const struct limits *l, const char *tag, char *err, size_t len);
 int rule_target(const struct limits *l, const char *target, char *err,
 		size_t len);
@@ -231,10 +233,12 @@ struct symbols {
 	const char *path;	/* NULL: not loaded */
 	char *origin;		/* "on RELEASE" or "in FILE" (--functions) */
 	struct strv names;	/* one per traceable address, in file order */
+	struct strv modules;	/* each name's module, "": the kernel's */
 };
 
 int symbols_load(struct symbols *sym, const char *path);
 bool symbols_match(const struct symbols *sym, const char *glob);
+bool symbols_have_module(const struct symbols *sym, const char *module);
 long symbols_count(const struct symbols *sym, const struct hook_cfg *cfg);
 long symbols_glob(const struct symbols *sym, const char *glob,
 		  struct strv *names);
@@ -277,6 +281,7 @@ struct profile {
 	struct phook *hooks;
 	size_t n;
 	unsigned int errors;
+	unsigned int pending;	/* selectors of modules not loaded */
 	struct diags diags;	/* its errors and warnings, in order */
 };
 
@@ -308,6 +313,16 @@ void alternatives_lacking(const struct alt_choice *c, struct strv *out);
 char *alternatives_note(const struct phook *h, const struct alt_choice *c,
 			const struct symbols *sym);
 void alternatives_free(struct phook *h);
+
+/* selectors.c: "GLOB:mod:MODULE" and "0xHEX" tokens of filter, notrace */
+#define MOD_SELECTOR	":mod:"
+
+bool token_is_address(const char *tok);
+const char *token_module(const char *tok);
+int rule_address(const char *tok, char *err, size_t len);
+int rule_selector(const char *tok, char *err, size_t len);
+char *token_canonical(const char *tok);
+bool profile_has_selectors(const struct profile *p);
 
 /* list.c: what the globs match; hooks too wide to record every call */
 /*

@@ -196,18 +196,21 @@ static bool has_optional(const struct profile *p)
  * Optional hooks need the function list, and so do globs with
  * alternatives, which cannot be written without it; --check-symbols and
  * --list need it all.  --list lists what matches nothing too, then
- * fails.  --delete removes the hooks whatever this kernel has.
+ * fails.  --delete removes the hooks whatever this kernel has.  With
+ * module selectors, it tells which modules are not loaded, if it can.
  */
 static int check_symbols(struct ctx *c)
 {
 	bool alternatives = profile_has_alternatives(&c->profile);
+	bool optional = has_optional(&c->profile);
 	bool list = c->mode == MODE_LIST;
 	bool strict = c->mode == MODE_CHECK_SYMBOLS || list;
 	unsigned int errors;
 	int ret;
 
 	if (c->mode == MODE_CHECK || c->popts.delete ||
-	    (!strict && !has_optional(&c->profile) && !alternatives))
+	    (!strict && !optional && !alternatives &&
+	     !profile_has_selectors(&c->profile)))
 		return 0;
 	ret = symbols_load(&c->sym, c->functions);
 	if (ret && strict) {
@@ -218,11 +221,11 @@ static int check_symbols(struct ctx *c)
 		alternatives_unreadable(&c->profile, &c->sym, ret);
 		return EXIT_FAILED;
 	}
-	if (ret) {
+	if (ret && optional)
 		warnmsg("%s: %s; optional hooks are applied like the others",
 			c->sym.path, strerror(-ret));
+	if (ret)
 		return 0;
-	}
 	errors = profile_check_symbols(&c->profile, &c->sym, strict);
 	/* what it found, not a problem: the report of --check-symbols */
 	if (c->mode == MODE_CHECK_SYMBOLS && !c->json)

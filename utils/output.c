@@ -522,12 +522,16 @@ void print_check(FILE *f, const struct profile *p, const struct symbols *sym,
 		j_strv(&j, "skipped", &skipped);
 		if (sym) {
 			j_str(&j, "functions_file", sym->path);
+			j_num(&j, "pending", p->pending);
 			j_alternatives(&j, p);
 		}
 		j_end(&j);
 	} else {
 		fprintf(f, "%s: valid, %zu hooks%s", profile_name(p), p->n,
 			sym ? ", every glob matches a traceable function" : "");
+		if (sym && p->pending)
+			fprintf(f, " or waits for its module (%u selector%s)",
+				p->pending, p->pending == 1 ? "" : "s");
 		if (skipped.n)
 			fprintf(f, " (%zu optional skipped)", skipped.n);
 		fputc('\n', f);

@@ -149,6 +149,26 @@ static bool has_space(const char *s)
 }
 
 /*
+ * A valid word of filter or notrace, as the module will read it back.
+ * An address is kallsyms's for this boot: the next boot moves the
+ * kernel (KASLR) and modules load elsewhere, so such a profile is only
+ * good until then, which its author should hear on every run.
+ */
+static void function_word(struct profile *p, const struct hook_attr *a,
+			  const config_setting_t *e, const char *word,
+			  struct strv *out)
+{
+	char *canon = token_canonical(word);
+
+	if (token_is_address(canon))
+		pwarn(p, e,
+		      "%s: address %s is valid for this boot only: the next boot moves the kernel and its modules; use the function's name",
+		      a->name, canon + (canon[0] == '!'));
+	strv_add(out, canon);
+	free(canon);
+}
+
+/*
  * One string of list @a: checked with @a->rule, or one of the features
  * words @a->known.  An entry is one word: the module would split one
  * with a space into unrelated ones.
@@ -175,6 +195,8 @@ static void list_word(struct profile *p, const struct hook_attr *a,
 	else if (known && !strv_has(known, word))
 		perr(p, e, "%s: unknown %s '%s'%s", a->name, a->noun, word,
 		     hint(buf, sizeof(buf), word, known));
+	else if (a->functions)
+		function_word(p, a, e, word, out);
 	else
 		strv_add(out, word);
 }
@@ -903,9 +925,32 @@ static void report_missing(struct profile *p, struct phook *h,
 }
 
 /*
+ * Selector @glob of list @key names a module that is not loaded: the
+ * module takes it, and applies it when that module loads, so this is
+ * only worth knowing (a misspelt module name looks the same).
+ */
+static void report_pending(struct profile *p, const struct phook *h,
+			   const config_setting_t *e, const char *key,
+			   const char *glob)
+{
+	const char *mod = token_module(glob);
+
+	p->pending++;
+	if (!strcmp(key, "filter") && glob[0] != '!')
+		pwarn(p, e,
+		      "module '%s' is not loaded: hook '%s' will hook its functions when it loads",
+		      mod, h->name);
+	else
+		pwarn(p, e,
+		      "module '%s' is not loaded: hook '%s' will apply %s glob '%s' to its functions when it loads",
+		      mod, h->name, key, glob);
+}
+
+/*
  * Check the globs of list @a of @h against this kernel, and resolve
  * those with alternatives.  An optional hook is skipped at its first
  * missing glob; otherwise, with @strict, every missing glob is an error.
+ * A selector of a module not loaded is not missing: it is pending.
  */
 static void check_list(struct profile *p, struct phook *h,
 		       const struct hook_attr *a, const struct symbols *sym,
@@ -923,6 +968,9 @@ static void check_list(struct profile *p, struct phook *h,
 		if (strchr(glob, '|')) {
 			if (!alternatives_resolve(h, a, e, glob, sym))
 				report_missing(p, h, e, a->name, glob, strict);
+		} else if (token_module(glob) &&
+			   !symbols_have_module(sym, token_module(glob))) {
+			report_pending(p, h, e, a->name, glob);
 		} else if (*glob && (h->optional || strict) &&
 			   !symbols_match(sym, glob)) {
 			report_missing(p, h, e, a->name, glob, strict);

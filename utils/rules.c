@@ -232,10 +232,52 @@ static size_t glob_bracket_len(const char *s)
 	return s[i] ? i + 1 : 0;
 }
 
-/* One word of a filter or notrace list, as the module checks it. */
+/*
+ * Bytes @n of @glob, part of token @tok: what ftrace matches as a plain
+ * glob, function name characters, '*', '?' and bracket expressions, and
+ * the characters of @extra.  Anything else would silently never match;
+ * @what names the part in the message ("glob ", "module name of ").
+ */
+int glob_chars(const char *tok, const char *glob, size_t n,
+	       const char *extra, const char *what, char *err, size_t len)
+{
+	size_t i, b;
+
+	for (i = 0; i < n; i++) {
+		if (glob_name_char(glob[i]) || glob[i] == '*' ||
+		    glob[i] == '?' || strchr(extra, glob[i]))
+			continue;
+		if (glob[i] == '[') {
+			b = glob_bracket_len(glob + i);
+			if (!b) {
+				snprintf(err, len,
+					 "bad bracket expression in glob '%s'",
+					 tok);
+				return -EINVAL;
+			}
+			i += b - 1;
+			continue;
+		}
+		if (glob[i] == ':')
+			snprintf(err, len,
+				 "':' in glob '%s': only GLOB:mod:MODULE selectors are supported",
+				 tok);
+		else
+			snprintf(err, len, "invalid character '%c' in %s'%s'",
+				 isprint((unsigned char)glob[i]) ? glob[i] : '?',
+				 what, tok);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * One word of a filter or notrace list, as the module checks it: a glob,
+ * a module selector or an address (selectors.c), after an optional '!'.
+ */
 int rule_glob(const struct limits *l, const char *glob, char *err, size_t len)
 {
-	size_t n = strlen(glob), i = glob[0] == '!', b;
+	size_t n = strlen(glob), i = glob[0] == '!';
 
 	if (n > l->glob) {
 		snprintf(err, len, "glob '%.32s...' is longer than %lu bytes",
@@ -246,31 +288,11 @@ int rule_glob(const struct limits *l, const char *glob, char *err, size_t len)
 		snprintf(err, len, "'!' must be followed by a glob");
 		return -EINVAL;
 	}
-	for (; i < n; i++) {
-		if (glob_name_char(glob[i]) || glob[i] == '*' || glob[i] == '?')
-			continue;
-		if (glob[i] == '[') {
-			b = glob_bracket_len(glob + i);
-			if (!b) {
-				snprintf(err, len,
-					 "bad bracket expression in glob '%s'",
-					 glob);
-				return -EINVAL;
-			}
-			i += b - 1;
-			continue;
-		}
-		if (glob[i] == ':')
-			snprintf(err, len,
-				 "':' in glob '%s': module and command selectors are not supported",
-				 glob);
-		else
-			snprintf(err, len, "invalid character '%c' in glob '%s'",
-				 isprint((unsigned char)glob[i]) ? glob[i] : '?',
-				 glob);
-		return -EINVAL;
-	}
-	return 0;
+	if (token_is_address(glob))
+		return rule_address(glob, err, len);
+	if (token_module(glob))
+		return rule_selector(glob, err, len);
+	return glob_chars(glob, glob + i, n - i, "", "glob ", err, len);
 }
 
 int rule_tag(const struct limits *l, const char *tag, char *err, size_t len)

@@ -16,6 +16,7 @@ void count_free(struct count *c)
 {
 	free(c->func);
 	free(c->module);
+	free(c->address);
 	free(c->caller);
 }
 
@@ -30,16 +31,49 @@ static void counts_free(struct counts *cs)
 }
 
 /*
- * "HITS FUNCTION" or "HITS FUNCTION [module]", either followed by
- * " <- CALLER".  False for a line of another shape, which is skipped: a
- * newer module may add some.
+ * The "[module]" and " 0xSTART" that may follow a function's name, in
+ * that order: a namesake's address tells it from the others of its hook.
+ * False for a text of another shape.
+ */
+static bool parse_function(char *text, char **mod, char **addr)
+{
+	char *word = strchr(text, ' '), *next;
+	size_t len;
+
+	*mod = NULL;
+	*addr = NULL;
+	if (!word)
+		return true;
+	*word++ = '\0';
+	if (*word == '[') {
+		next = strchr(word, ' ');
+		if (next)
+			*next++ = '\0';
+		len = strlen(word);
+		if (len < 3 || word[len - 1] != ']')
+			return false;
+		word[len - 1] = '\0';
+		*mod = word + 1;
+		word = next;
+	}
+	if (!word)
+		return true;
+	*addr = word;
+	return !strncmp(word, "0x", 2) && word[2] &&
+	       strspn(word + 2, "0123456789abcdef") == strlen(word + 2);
+}
+
+/*
+ * "HITS FUNCTION", FUNCTION as functions writes it ("name", "name
+ * [module]", either with " 0xSTART" for namesakes), followed by
+ * " <- CALLER" in a caller's line.  False for a line of another shape,
+ * which is skipped: a newer module may add some.
  */
 static bool parse_count(char *line, struct counts *cs)
 {
-	char *end, *arrow, *mod = NULL;
+	char *end, *arrow, *mod, *addr;
 	unsigned long long hits;
 	struct count *c;
-	size_t len;
 
 	errno = 0;
 	hits = strtoull(line, &end, 10);
@@ -49,16 +83,8 @@ static bool parse_count(char *line, struct counts *cs)
 	arrow = strstr(line, " <- ");
 	if (arrow)
 		*arrow = '\0';
-	end = strchr(line, ' ');
-	if (end) {
-		*end = '\0';
-		mod = end + 1;
-		len = strlen(mod);
-		if (len < 3 || mod[0] != '[' || mod[len - 1] != ']')
-			return false;
-		mod[len - 1] = '\0';
-		mod++;
-	}
+	if (!parse_function(line, &mod, &addr))
+		return false;
 	if (cs->n == cs->cap) {
 		cs->cap = cs->cap ? 2 * cs->cap : 64;
 		cs->v = xrealloc(cs->v, cs->cap, sizeof(*cs->v));
@@ -66,6 +92,7 @@ static bool parse_count(char *line, struct counts *cs)
 	c = &cs->v[cs->n++];
 	c->func = xstrdup(line);
 	c->module = mod ? xstrdup(mod) : NULL;
+	c->address = addr ? xstrdup(addr) : NULL;
 	c->caller = arrow ? xstrdup(arrow + 4) : NULL;
 	c->hits = hits;
 	c->rate = -1;

@@ -22,6 +22,8 @@ static void counts_json(struct json *j, const struct stat_ctx *sc,
 		j_open(j, NULL, '{');
 		j_str(j, "function", c->func);
 		j_str(j, "module", c->module);
+		if (c->address)
+			j_str(j, "address", c->address);
 		if (c->caller)
 			j_str(j, "caller", c->caller);
 		j_num(j, "hits", c->hits);

@@ -97,6 +97,8 @@ static void prom_counts(FILE *f, const struct stat_ctx *sc,
 		prom_label(f, "function", c->func, false);
 		if (c->module)
 			prom_label(f, "module", c->module, false);
+		if (c->address)
+			prom_label(f, "address", c->address, false);
 		if (callers)
 			prom_label(f, "caller", c->caller, false);
 		fprintf(f, "} %llu\n", c->hits);

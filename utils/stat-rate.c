@@ -17,6 +17,9 @@ static int cmp_key(const void *a, const void *b)
 	if (!d)
 		d = strcmp(x->module ? x->module : "", y->module ? y->module : "");
 	if (!d)
+		d = strcmp(x->address ? x->address : "",
+			   y->address ? y->address : "");
+	if (!d)
 		d = strcmp(x->caller ? x->caller : "", y->caller ? y->caller : "");
 	return d;
 }

@@ -103,6 +103,18 @@ static void hooks_text(FILE *f, const struct stat_ctx *sc,
 	table_print(f, &t, "");
 }
 
+/* The function as the module writes it: "name [module] 0xSTART". */
+static void function_cell(struct table *t, const struct count *c)
+{
+	char *mod = NULL;
+
+	if (c->module)
+		xasprintf(&mod, " [%s]", c->module);
+	cell(t, "%s%s%s%s", c->func, mod ? mod : "", c->address ? " " : "",
+	     c->address ? c->address : "");
+	free(mod);
+}
+
 static void counts_text(FILE *f, const struct stat_ctx *sc, const char *hook,
 			const struct counts *cs, bool callers)
 {
@@ -124,10 +136,7 @@ static void counts_text(FILE *f, const struct stat_ctx *sc, const char *hook,
 		if (sc->o->watch)
 			cell_rate(&t, c->rate);
 		cell(&t, "%llu", c->hits);
-		if (c->module)
-			cell(&t, "%s [%s]", c->func, c->module);
-		else
-			cell(&t, "%s", c->func);
+		function_cell(&t, c);
 		if (callers)
 			cell(&t, "%s", c->caller);
 	}

@@ -16,6 +16,7 @@
 struct count {
 	char *func;
 	char *module;		/* NULL: not a module's function */
+	char *address;		/* "0x...": a namesake's start, else NULL */
 	char *caller;		/* NULL: a function line */
 	unsigned long long hits;
 	double rate;		/* hits per second; < 0: not known */

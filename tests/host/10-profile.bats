@@ -242,7 +242,7 @@ version = 1;
 hooks = {
   a = {
     filter = [ "ok*",
-               "foo:mod:bar",
+               "foo:bar:baz",
                "a/b",
                "a\\b",
                "foo[ab",
@@ -253,7 +253,7 @@ hooks = {
 };
 EOF
 	run --separate-stderr -1 fa --check p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:5: filter: ':' in glob 'foo:mod:bar': module and command selectors are not supported
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: filter: ':' in glob 'foo:bar:baz': only GLOB:mod:MODULE selectors are supported
 fhook-apply: p.cfg:6: filter: invalid character '/' in glob 'a/b'
 fhook-apply: p.cfg:7: filter: invalid character '\\' in glob 'a\\b'
 fhook-apply: p.cfg:8: filter: bad bracket expression in glob 'foo[ab'

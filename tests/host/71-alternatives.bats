@@ -52,7 +52,7 @@ EOF
 q.cfg:2: note: hook 'a': 'x', 'y' and 'z' are not in funcs, using 'vfs_read'
 q.cfg: valid, 1 hooks, every glob matches a traceable function"
 	run --separate-stderr -0 fa --check-symbols --json --functions funcs p.cfg
-	fa_eq "$output" '{"profile":"p.cfg","status":"valid","hooks":2,"skipped":[],"functions_file":"funcs","alternatives":[{"hook":"tick","where":"p.cfg:4","list":"filter","glob":"scheduler_tick|sched_tick","using":"sched_tick","lacking":["scheduler_tick"]},{"hook":"tick","where":"p.cfg:5","list":"filter","glob":"schedule|sched_tick","using":"schedule","lacking":[]},{"hook":"lb","where":"p.cfg:9","list":"notrace","glob":"!load_balance|sched_balance_rq|vfs_read","using":"!sched_balance_rq","lacking":["load_balance"]}]}'
+	fa_eq "$output" '{"profile":"p.cfg","status":"valid","hooks":2,"skipped":[],"functions_file":"funcs","pending":0,"alternatives":[{"hook":"tick","where":"p.cfg:4","list":"filter","glob":"scheduler_tick|sched_tick","using":"sched_tick","lacking":["scheduler_tick"]},{"hook":"tick","where":"p.cfg:5","list":"filter","glob":"schedule|sched_tick","using":"schedule","lacking":[]},{"hook":"lb","where":"p.cfg:9","list":"notrace","glob":"!load_balance|sched_balance_rq|vfs_read","using":"!sched_balance_rq","lacking":["load_balance"]}]}'
 }
 
 @test "applying and planning say nothing of the alternatives chosen" {
@@ -205,19 +205,30 @@ EOF
 # list, so the profiles resolve and check as on that kernel; a glob added
 # to a profile needs the lists regenerated (61-profiles.bats checks the
 # real ones in the guest).
+#
+# The lists were taken with no module loaded: a module selector of a
+# profile ("f:mod:loop") is pending there, one warning each, and the
+# rest of its profile checks as any other.
 @test "every profile is valid, every hook kept, on each of the six kernels" {
-	local k p alts n
+	local k p alts n sels pending re
 
+	re="^fhook-apply: [^:]+:[0-9]+: warning: module '[a-z0-9_]+' is not loaded: "
+	re+="hook '[a-z0-9_]+' will hook its functions when it loads$"
 	for k in 6.1-amd64 6.1-rt-amd64 6.12-amd64 6.12-rt-amd64 newest-amd64 \
 		 newest-rt-amd64; do
 		for p in "$PROFILES"/*.cfg; do
 			run --separate-stderr -0 fa --check-symbols \
 				--functions "$BATS_TEST_DIRNAME/functions/$k.txt" "$p"
-			fa_eq "$stderr" ""
+			sels=$(sed 's/#.*//' "$p" | grep -o '"[^"]*:mod:[^"]*"' | wc -l || true)
+			fa_eq "$k $(grep -cE "$re" <<<"$stderr" || true)" "$k $sels"
+			fa_eq "$k $(grep -vE "$re" <<<"$stderr" || true)" "$k "
+			pending=
+			[ "$sels" = 0 ] ||
+				pending=" or waits for its module ($sels selectors)"
 			alts=$(sed 's/#.*//' "$p" | grep -o '"[^"]*|[^"]*"' | wc -l)
 			n=$(sed -n 's/^  \([a-z0-9_]*\) = {$/\1/p' "$p" | wc -l)
 			fa_eq "$k ${#lines[@]}" "$k $((alts + 1))"
-			fa_eq "$k ${lines[-1]}" "$k $p: valid, $n hooks, every glob matches a traceable function"
+			fa_eq "$k ${lines[-1]}" "$k $p: valid, $n hooks, every glob matches a traceable function$pending"
 		done
 	done
 }

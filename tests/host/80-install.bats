@@ -21,7 +21,7 @@ setup() {
 	for f in man5/fhook.cfg.5 man8/fhook-apply.8 man8/fhook-stat.8; do
 		cmp "$TOP/man/${f#*/}" "$DEST/usr/local/share/man/$f"
 	done
-	for p in sched vfs net security latency; do
+	for p in sched vfs net security latency modules; do
 		cmp "$TOP/profiles/$p.cfg" "$DEST/usr/local/share/fhook/$p.cfg"
 	done
 	[ -d "$DEST/etc/fhook" ]
@@ -138,7 +138,7 @@ ExecStop=/opt/fh/sbin/fhook-apply --delete /etc/fhook/profile.cfg"
 }
 
 @test "every profile validates and documents itself" {
-	for p in sched vfs net security latency; do
+	for p in sched vfs net security latency modules; do
 		run -0 fa --check "$TOP/profiles/$p.cfg"
 		# a comment above every hook says what it watches
 		# shellcheck disable=SC2016

@@ -291,3 +291,28 @@ fhook_mod_twin [$MOD_A] ${tw[1]}"
 	t_eq "$(fh_stat cf "$FN_A")" $((before + 10))
 	kmsg_no_warning
 }
+
+# The example profile for modules loaded on demand: applied while loop is
+# not loaded, its hooks wait and count once the kernel loads loop.
+@test "fhook-apply: profiles/modules.cfg applies with loop unloaded, counts once it loads" {
+	local img=$BATS_TEST_TMPDIR/img dev
+
+	modprobe -r loop 2>/dev/null || true
+	run ! grep -q '^loop ' /proc/modules
+	apply_setup
+	run --separate-stderr -0 "$APPLY" "$BATS_TEST_DIRNAME/../../profiles/modules.cfg"
+	[[ $stderr == *"module 'loop' is not loaded: hook 'mod_loop_setup' will hook its functions when it loads"* ]]
+	t_eq "$(cat "$FH/mod_loop_setup/enabled")" 1
+	t_eq "$(cat "$FH/mod_loop_setup/functions")" ""
+	modprobe loop
+	t_eq "$(cat "$FH/mod_loop_setup/functions")" "__loop_clr_fd [loop]
+loop_configure [loop]
+loop_set_status [loop]"
+	truncate -s 1M "$img"
+	dev=$(losetup -f --show "$img")
+	losetup -d "$dev"
+	t_eq "$(fh_stat mod_loop_setup "loop_configure [loop]")" 1
+	modprobe -r loop
+	t_eq "$(cat "$FH/mod_loop_setup/functions")" ""
+	t_eq "$(cat "$FH/mod_loop_setup/enabled")" 1
+}

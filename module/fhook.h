@@ -150,13 +150,14 @@ struct fhook_callers {
  * A registered (or registrable) ftrace_ops.  Several successive live
  * configurations with the same functions and flags share one, so that a
  * commit changing only actions or predicates re-registers nothing.
- * @users and @registered are protected by the hook's lock.
+ * @users, @registered and @anchored are protected by the hook's lock.
  */
 struct fhook_ops {
 	struct ftrace_ops ops;
 	struct fhook *hook;
 	unsigned int users;
 	bool registered;
+	bool anchored;		/* hooks nothing: see fhook_ops_anchor() */
 };
 
 /* A committed configuration and what implements it. */

@@ -193,12 +193,72 @@ static int fhook_check_config(struct fhook *hook,
 	return fhook_check_permanent(hook, cfg);
 }
 
+/*
+ * An ops whose set is empty is anchored: its filter holds one function
+ * that its notrace list excludes again, so it hooks nothing while its
+ * filter is never empty (ftrace reads an empty filter as "every
+ * function").  It can stay registered while a hook waits for a module,
+ * and take the module's functions and lose them again without being
+ * unregistered: no RCU-tasks wait in the module loader's path.  vfs_read
+ * is a core function, traceable on every kernel fhook supports (layout.c
+ * relies on it too).  Not for IPMODIFY ops, which may have no notrace
+ * list; a redirect never has an empty set.
+ */
+#define FHOOK_ANCHOR	"vfs_read"
+
+static int fhook_ops_anchor(struct fhook_ops *fops)
+{
+	char buf[] = FHOOK_ANCHOR;	/* ftrace edits the pattern */
+	int ret;
+
+	if (fops->anchored)
+		return 0;
+	ret = ftrace_set_notrace(&fops->ops, buf, strlen(buf), 0);
+	if (!ret) {
+		strscpy(buf, FHOOK_ANCHOR, sizeof(buf));
+		ret = ftrace_set_filter(&fops->ops, buf, strlen(buf), 0);
+	}
+	fops->anchored = !ret;
+	return ret;
+}
+
+/* Empty both lists of the unregistered @fops. */
+static void fhook_ops_clear(struct fhook_ops *fops)
+{
+	fhook_free_filters(&fops->ops);
+	fops->anchored = false;
+}
+
+/* The filter of the unregistered, cleared @fops becomes exactly @set. */
+static int fhook_ops_set_ips(struct fhook *hook, struct fhook_ops *fops,
+			     const struct fhook_ipset *set)
+{
+	int ret;
+
+	/* A redirect with no function is refused later, with its reason. */
+	if (!set->nr && (fops->ops.flags & FTRACE_OPS_FL_IPMODIFY))
+		return 0;
+	if (!set->nr)
+		ret = fhook_ops_anchor(fops);
+	else
+		ret = ftrace_set_filter_ips(&fops->ops, set->ip, set->nr, 0, 1);
+	if (ret == -EINVAL && set->nr) {
+		/* A call site vanished between resolving and setting. */
+		fhook_set_error(hook, "functions changed during commit (module came or went)");
+		ret = -EAGAIN;
+	} else if (ret) {
+		fhook_set_error(hook, "setting the ops' filter failed: error %d",
+				ret);
+	}
+	return ret;
+}
+
 /* Drop a user of @fops; a registered ops is leaked, never freed. */
 static void fhook_ops_put(struct fhook_ops *fops)
 {
 	if (!fops || --fops->users || fops->registered)
 		return;
-	fhook_free_filters(&fops->ops);
+	fhook_ops_clear(fops);
 	kfree(fops);
 }
 
@@ -279,30 +339,6 @@ static struct fhook_ops *fhook_ops_alloc(struct fhook *hook,
 	return fops;
 }
 
-/*
- * The filter of the unregistered @ops becomes exactly @set.  An empty set
- * leaves it empty, and such an ops is never registered (fhook would hook
- * every function).
- */
-static int fhook_ops_set_ips(struct fhook *hook, struct ftrace_ops *ops,
-			     const struct fhook_ipset *set)
-{
-	int ret;
-
-	if (!set->nr)
-		return 0;
-	ret = ftrace_set_filter_ips(ops, set->ip, set->nr, 0, 1);
-	if (ret == -EINVAL) {
-		/* A call site vanished between resolving and setting. */
-		fhook_set_error(hook, "functions changed during commit (module came or went)");
-		ret = -EAGAIN;
-	} else if (ret) {
-		fhook_set_error(hook, "setting the ops' filter failed: error %d",
-				ret);
-	}
-	return ret;
-}
-
 /* Make what the actions of @live count into, for the functions of @ips. */
 static int fhook_live_counters(struct fhook_live *live,
 			       const unsigned long *ips, unsigned int nr)
@@ -328,7 +364,7 @@ static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
 	ret = fhook_resolve(hook, &live->cfg, &set);
 	if (ret)
 		return ret;
-	ret = fhook_ops_set_ips(hook, &live->fops->ops, &set);
+	ret = fhook_ops_set_ips(hook, live->fops, &set);
 	if (!ret)
 		ret = fhook_live_counters(live, set.ip, set.nr);
 	fhook_ipset_free(&set);
@@ -396,8 +432,8 @@ static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
-	/* No function (yet): an ops with an empty filter would hook all. */
-	if (fops->registered || !live->funcs->nr)
+	/* Never an empty filter: it would hook every function. */
+	if (fops->registered || (!live->funcs->nr && !fops->anchored))
 		return 0;
 	ret = register_ftrace_function(&fops->ops);
 	if (!ret) {
@@ -812,8 +848,8 @@ static int fhook_follow_unregistered(struct fhook *hook,
 				   .nr = next->funcs->nr };
 	int ret;
 
-	fhook_free_filters(&next->fops->ops);
-	ret = fhook_ops_set_ips(hook, &next->fops->ops, &set);
+	fhook_ops_clear(next->fops);
+	ret = fhook_ops_set_ips(hook, next->fops, &set);
 	if (ret || !hook->enabled)
 		return ret;
 	fhook_set_active_all(hook, next);
@@ -837,6 +873,8 @@ static int fhook_follow_apply(struct fhook *hook, struct fhook_ipset *add,
 		return -ENOMEM;
 	/* Removing every function would leave a filter that hooks all. */
 	if (next->fops->registered && rem->nr == prev->funcs->nr)
+		ret = fhook_ops_anchor(next->fops);
+	if (ret)
 		fhook_unregister_locked(hook, next->fops);
 	if (next->fops->registered)
 		ret = fhook_follow_registered(hook, next, add, rem);
@@ -870,7 +908,7 @@ static void fhook_follow_redirect(struct fhook *hook,
 		fhook_disable_locked(hook);
 	next = fhook_live_clone(prev, NULL, 0);
 	if (next && !next->fops->registered) {
-		fhook_free_filters(&next->fops->ops);
+		fhook_ops_clear(next->fops);
 		next->gone = true;
 		hook->live = next;
 		fhook_live_free(prev);

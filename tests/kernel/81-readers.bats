@@ -111,24 +111,27 @@ now_ms() {
 	done
 }
 
-# max_ms CMD...: the longest of 20 runs of CMD, in ms.
-max_ms() {
-	local i t max=0
+# med_ms CMD...: the median of 21 runs of CMD, in ms.  A median, not the
+# longest: TCG runs both vCPUs on one host thread, so any single read can
+# lose a time slice to the reader, but only a lock held for the whole
+# render would slow most of them.
+med_ms() {
+	local i t v=()
 
-	for ((i = 0; i < 20; i++)); do
+	for ((i = 0; i < 21; i++)); do
 		t=$(now_ms)
 		"$@"
-		t=$(($(now_ms) - t))
-		((t <= max)) || max=$t
+		v+=($(($(now_ms) - t)))
 	done
-	echo "$max"
+	printf '%s\n' "${v[@]}" | sort -n | sed -n 11p
 }
 
+# read_hits HOOK
 read_hits() {
 	local h
 
-	read -r h <"$FH/all/hits"
-	[ "$h" -gt 0 ]
+	read -r h <"$FH/$1/hits"
+	[ -n "$h" ]
 }
 
 recommit() {
@@ -136,28 +139,30 @@ recommit() {
 }
 
 @test "a reader of stats in a loop stalls neither commit nor hits" {
-	local t render idle_hits idle_commit busy_hits busy_commit reader
+	local t render idle_commit busy_hits other_hits busy_commit reader
 
+	fh_hook other "$FN_D"
 	t=$(now_ms)
 	cat "$FH/all/stats" >/dev/null
 	render=$(($(now_ms) - t))
-	idle_hits=$(max_ms read_hits)
 	t=$(now_ms)
 	recommit
 	idle_commit=$(($(now_ms) - t))
 
 	(while :; do cat "$FH/all/stats" >/dev/null; done) 3>&- &
 	reader=$!
-	busy_hits=$(max_ms read_hits)
+	# hits of the hook being read, and of another hook, under the same load
+	busy_hits=$(med_ms read_hits all)
+	other_hits=$(med_ms read_hits other)
 	t=$(now_ms)
 	recommit
 	busy_commit=$(($(now_ms) - t))
 	kill "$reader"
 	wait "$reader" || true
-	echo "one read of stats: $render ms; hits: $idle_hits ms idle," \
-	     "$busy_hits ms with a reader; commit: $idle_commit ms idle," \
-	     "$busy_commit ms with a reader" >&3
+	echo "one read of stats: $render ms; with a reader, hits (median):" \
+	     "$busy_hits ms on the hook read, $other_hits ms on another;" \
+	     "commit: $idle_commit ms idle, $busy_commit ms with a reader" >&3
 	# A commit or hits waits for the copy of the numbers, not the names.
 	[ "$busy_commit" -lt $((2 * idle_commit + 1000)) ]
-	[ "$busy_hits" -lt $((2 * idle_hits + render / 4)) ]
+	[ "$busy_hits" -lt $((2 * other_hits + render / 4 + 50)) ]
 }

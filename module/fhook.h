@@ -311,6 +311,7 @@ struct fhook_ftrace_hash {
 int fhook_layout_check(void);
 
 /* funcs.c: the hooked functions, their counters, the caller table */
+int fhook_cmp_ulong(const void *a, const void *b);
 int fhook_ops_filter_ips(struct ftrace_ops *ops, unsigned long **ips,
 			 unsigned int *nr);
 struct fhook_funcs *fhook_funcs_build(const unsigned long *ips,

@@ -31,7 +31,8 @@
 #define FHOOK_CALLERS_MAX	65536
 #define FHOOK_PROBES_MAX	32
 
-static int fhook_cmp_ulong(const void *a, const void *b)
+/* For sort() and bsearch() of addresses. */
+int fhook_cmp_ulong(const void *a, const void *b)
 {
 	unsigned long x = *(const unsigned long *)a;
 	unsigned long y = *(const unsigned long *)b;

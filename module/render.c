@@ -270,14 +270,6 @@ static int fhook_named_cmp(const void *a, const void *b)
 		      ((const struct fhook_named *)b)->name);
 }
 
-static int fhook_ulong_cmp(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Functions whose line would read the same as another's (static
  * functions of one name, in one module or in the kernel) into @dup
@@ -302,7 +294,7 @@ static int fhook_namesakes(struct fhook_render *r, unsigned long *dup,
 		    (i + 1 < r->nr_funcs && !strcmp(v[i].name, v[i + 1].name)))
 			dup[n++] = v[i].func;
 	fhook_read_free(v, size);
-	sort(dup, n, sizeof(*dup), fhook_ulong_cmp, NULL);
+	sort(dup, n, sizeof(*dup), fhook_cmp_ulong, NULL);
 	*nr = n;
 	return 0;
 }
@@ -323,7 +315,7 @@ static int fhook_render_namesakes(struct fhook_render *r)
 	ret = fhook_namesakes(r, dup, &n);
 	for (i = 0; i < r->nr && !ret && n; i++)
 		if (bsearch(&r->recs[i].func, dup, n, sizeof(*dup),
-			    fhook_ulong_cmp))
+			    fhook_cmp_ulong))
 			ret = fhook_rec_name(r, &r->recs[i], true);
 	fhook_read_free(dup, size);
 	return ret;

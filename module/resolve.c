@@ -34,14 +34,6 @@ void fhook_ipset_free(struct fhook_ipset *s)
 	*s = (struct fhook_ipset){ };
 }
 
-static int fhook_cmp_ip(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* @s gets the @n addresses at @ips too; stays sorted and unique. */
 int fhook_ipset_add(struct fhook_ipset *s, const unsigned long *ips,
 		    unsigned int n)
@@ -58,7 +50,7 @@ int fhook_ipset_add(struct fhook_ipset *s, const unsigned long *ips,
 		memcpy(ip, s->ip, s->nr * sizeof(*ip));
 	memcpy(ip + s->nr, ips, n * sizeof(*ip));
 	n += s->nr;
-	sort(ip, n, sizeof(*ip), fhook_cmp_ip, NULL);
+	sort(ip, n, sizeof(*ip), fhook_cmp_ulong, NULL);
 	for (i = 0; i < n; i++)
 		if (!out || ip[out - 1] != ip[i])
 			ip[out++] = ip[i];

@@ -206,7 +206,7 @@ static int fhook_mod_callsites(struct module *mod, struct fhook_ipset *out)
 /* Name every call site of @ev's module, as ftrace's matching sees it. */
 static int fhook_modev_funcs(struct fhook_modev *ev)
 {
-	char sym[KSYM_SYMBOL_LEN], *cut;
+	char sym[KSYM_SYMBOL_LEN];
 	struct fhook_ipset ips;
 	unsigned int i;
 	int ret;
@@ -217,10 +217,7 @@ static int fhook_modev_funcs(struct fhook_modev *ev)
 		ret = ev->funcs ? 0 : -ENOMEM;
 	}
 	for (i = 0; i < ips.nr && !ret; i++) {
-		sprint_symbol_no_offset(sym, ips.ip[i]);
-		cut = strstr(sym, " [");
-		if (cut)
-			*cut = '\0';
+		fhook_ip_module(ips.ip[i], sym);
 		ev->funcs[i].ip = ips.ip[i];
 		ev->funcs[i].name = kstrdup(sym, GFP_KERNEL);
 		if (!ev->funcs[i].name)

@@ -124,20 +124,23 @@ static int fhook_scratch_match(const char *glob, unsigned long addr,
 }
 
 /*
- * The module that holds call site @ip, into @sym (KSYM_SYMBOL_LEN bytes);
- * NULL for the kernel proper.  Only the module area needs a kallsyms
- * lookup (__module_address() is not exported).
+ * The module that holds call site @ip, NULL for the kernel proper; @sym
+ * (KSYM_SYMBOL_LEN bytes) gets the function's name as ftrace's matching
+ * sees it, for a module's call site.  Only the module area needs a
+ * kallsyms lookup (__module_address() is not exported).
  */
 const char *fhook_ip_module(unsigned long ip, char *sym)
 {
 	char *mod, *end;
 
+	*sym = '\0';
 	if (ip < MODULES_VADDR || ip >= MODULES_END)
 		return NULL;
 	sprint_symbol_no_offset(sym, ip);
 	mod = strstr(sym, " [");
 	if (!mod)
 		return NULL;
+	*mod = '\0';
 	mod += 2;
 	end = strchr(mod, ']');
 	if (end)

@@ -84,11 +84,13 @@ functions: 2"
 }
 
 @test "functions ftrace cannot trace are refused like missing ones" {
-	# fhook itself is built without instrumentation.
+	# fhook itself is built without instrumentation. The test modules'
+	# functions (fhook_test_*, fhook_mod_*) are traceable, and fhook_test
+	# is loaded once a suite has called one of them.
 	echo "fhook_callback" >"$FH/c/filter"
 	fh_expect_fail c commit 1 EINVAL "filter glob 'fhook_callback' matches no traceable function"
-	echo "fhook_*" >"$FH/c/filter"
-	fh_expect_fail c commit 1 EINVAL "filter glob 'fhook_*' matches no traceable function"
+	echo "fhook_[!mt]*" >"$FH/c/filter"
+	fh_expect_fail c commit 1 EINVAL "filter glob 'fhook_[!mt]*' matches no traceable function"
 }
 
 @test "IPMODIFY is refused without action redirect" {

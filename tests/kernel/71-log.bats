@@ -99,6 +99,7 @@ log_hook() {
 }
 
 @test "a hist trigger on fhook_call counts per function" {
+	fh_need_config CONFIG_HIST_TRIGGERS
 	log_hook h "$FT_TARGET fhook_test_twin1" log 0
 	echo 'hist:keys=func.sym' >"$FHI/$EV/trigger"
 	ft_call caller_a 6

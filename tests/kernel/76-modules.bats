@@ -297,6 +297,7 @@ fhook_mod_twin [$MOD_A] ${tw[1]}"
 @test "fhook-apply: profiles/modules.cfg applies with loop unloaded, counts once it loads" {
 	local img=$BATS_TEST_TMPDIR/img dev
 
+	fh_need_config CONFIG_BLK_DEV_LOOP=m
 	modprobe -r loop 2>/dev/null || true
 	run ! grep -q '^loop ' /proc/modules
 	apply_setup

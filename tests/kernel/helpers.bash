@@ -22,7 +22,8 @@ SYS_C=sched_yield
 SYS_D=gettid
 
 # fh_need_config OPTION: skip the test, with the reason "OPTION is not
-# set", on a kernel built without that option. Debian's kernels have
+# set", on a kernel built without that option (or, for OPTION=m, with it
+# built in). Debian's kernels have
 # every option asked for here, and tests/run counts a skip as a failure;
 # only tests/debug/check, whose kernel has a small configuration, counts
 # it apart (neither passed nor failed).
@@ -31,6 +32,10 @@ fh_need_config() {
 
 	case $1 in
 	CONFIG_HIST_TRIGGERS) grep -q 'hist:keys=' "$TRACING/README" && have=1 ;;
+	# loop as a module of its own, which a test loads and unloads
+	CONFIG_BLK_DEV_LOOP=m)
+		[[ $(modinfo -F filename loop 2>/dev/null) == *.ko* ]] && have=1
+		;;
 	*) echo "fh_need_config: no probe for $1" >&2; return 1 ;;
 	esac
 	[ -n "${have:-}" ] || skip "$1 is not set"

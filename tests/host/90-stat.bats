@@ -311,6 +311,9 @@ prom"
 	mv "$ROOT" gone
 	wait_for fhook.prom '^fhook_up 0$'
 	fa_eq "$(cat fhook.prom)" "$PROM_DOWN"
+	# A frame begun before the move may name a file inside the root
+	# (more likely on a loaded host); the next ones find no root at all.
+	wait_for err "^fhook-stat: $ROOT: No such file or directory (is fhook loaded? try modprobe fhook)\$"
 	mv gone "$ROOT"
 	wait_for fhook.prom '^fhook_up 1$'
 	fa_eq "$(cat fhook.prom)" "$PROM"

@@ -23,8 +23,8 @@ SYS_D=gettid
 
 # fh_need_config OPTION: skip the test, with the reason "OPTION is not
 # set", on a kernel built without that option (or, for OPTION=m, with it
-# built in). Debian's kernels have
-# every option asked for here, and tests/run counts a skip as a failure;
+# built in). Debian's kernels have every option asked for here, and
+# tests/run counts a skip as a failure;
 # only tests/debug/check, whose kernel has a small configuration, counts
 # it apart (neither passed nor failed).
 fh_need_config() {

@@ -144,7 +144,7 @@ static __always_inline void fhook_act_count(struct fhook_call *call)
 	int idx = fhook_funcs_index(f, call->ip);
 
 	if (idx >= 0)
-		local64_inc(&f->counts[(size_t)smp_processor_id() * f->nr + idx]);
+		fhook_funcs_inc(f, idx);
 }
 
 static void fhook_act_log(struct fhook_call *call)

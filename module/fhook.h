@@ -110,14 +110,28 @@ struct fhook_config {
  * The functions a configuration hooks and their per-function counters.
  * Built at commit, immutable but for the counters.  @table maps an address
  * to its index in @ips (open addressing, slot = index + 1, 0 = empty);
- * @counts has one row of @nr counters per possible CPU (action count).
+ * @ip0 is @ips[0], for the lookup of a one-function set.
+ *
+ * The counters of action count are per CPU, so a call increments memory
+ * no other CPU writes.  Up to FHOOK_PCPU_FUNCS functions they are in the
+ * per-CPU area (@pcounts): one %gs-relative increment, in memory local to
+ * the CPU.  Beyond that (the per-CPU allocator serves at most 32 KiB at a
+ * time, from an area the whole kernel shares) @counts has one row of @nr
+ * counters per possible CPU, @stride counters apart: rows padded to whole
+ * cache lines, so two CPUs never write one line.
  */
+#define FHOOK_PCPU_FUNCS	512
+
 struct fhook_funcs {
 	unsigned int nr;
 	unsigned int bits;
+	unsigned long ip0;
 	unsigned long *ips;	/* sorted ascending */
 	u32 *table;
-	local64_t *counts;	/* [cpu * nr + index]; NULL without count */
+	bool counted;		/* action count: the counters below exist */
+	u64 __percpu *pcounts;	/* [index], or NULL: see @counts */
+	local64_t *counts;	/* [cpu * stride + index] */
+	unsigned int stride;
 	u64 *carry;		/* brought over from the previous config */
 	u64 *base;		/* subtracted on reads: reset */
 };
@@ -155,6 +169,7 @@ struct fhook_callers {
 struct fhook_ops {
 	struct ftrace_ops ops;
 	struct fhook *hook;
+	struct fhook_cpu __percpu *cpu;	/* @hook's, one load nearer */
 	unsigned int users;
 	bool registered;
 	bool anchored;		/* hooks nothing: see fhook_ops_anchor() */
@@ -170,6 +185,7 @@ struct fhook_live {
 	bool gone;		/* a redirect whose function or target left */
 	bool needs_rcu;		/* some action needs RCU and RCU flag unset */
 	bool records;		/* some action writes trace records */
+	bool count_hits;	/* hits are the counters' sum (count.c) */
 	struct fhook_funcs *funcs;
 	struct fhook_callers *callers;	/* NULL without action callers */
 	unsigned long target_addr;	/* redirect; module reference held */
@@ -212,6 +228,7 @@ struct fhook {
 	bool enabled;
 	u64 generation;
 	u64 hits_base;
+	u64 hits_retired;	/* derived hits of configurations gone */
 	u64 missed_base;
 	struct fhook_cpu __percpu *cpu;
 	char last_error[FHOOK_ERR_MAX];
@@ -291,6 +308,14 @@ void fhook_callback(unsigned long ip, unsigned long parent_ip,
 bool fhook_args_need_save_regs(void);
 bool fhook_redirect_needs_save_regs(void);
 
+/* count.c: the callbacks of a hook that only counts */
+void fhook_callback_count(unsigned long ip, unsigned long parent_ip,
+			  struct ftrace_ops *op, struct ftrace_regs *fregs);
+void fhook_callback_count_nolock(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op,
+				 struct ftrace_regs *fregs);
+ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
+
 /*
  * The start of kernel/trace/trace.h's struct ftrace_hash, private to the
  * kernel: the hash of an ftrace_ops' filter and notrace lists, whose
@@ -320,6 +345,7 @@ void fhook_funcs_free(struct fhook_funcs *f);
 bool fhook_funcs_equal(const struct fhook_funcs *a,
 		       const struct fhook_funcs *b);
 u64 fhook_funcs_read(const struct fhook_funcs *f, unsigned int idx);
+u64 fhook_funcs_calls(const struct fhook_funcs *f);
 void fhook_funcs_carry(struct fhook_funcs *to, const struct fhook_funcs *from);
 void fhook_funcs_reset(struct fhook_funcs *f);
 struct fhook_callers *fhook_callers_alloc(unsigned int nr_funcs);
@@ -338,14 +364,18 @@ static inline u32 fhook_funcs_hash(unsigned long ip, unsigned int bits)
 
 /*
  * The index of function @ip in @f, or -1.  Called from the callback (any
- * context, no locks) on every call of a count hook: inline.
+ * context, no locks) on every call of a count hook: inline, and a single
+ * comparison for the common one-function hook.
  */
 static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 					     unsigned long ip)
 {
 	unsigned int mask = (1U << f->bits) - 1, probes;
-	u32 h = fhook_funcs_hash(ip, f->bits), slot;
+	u32 h, slot;
 
+	if (f->nr == 1)
+		return f->ip0 == ip ? 0 : -1;
+	h = fhook_funcs_hash(ip, f->bits);
 	for (probes = 0; probes <= mask; probes++) {
 		slot = f->table[h];
 		if (!slot)
@@ -355,6 +385,21 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 		h = (h + 1) & mask;
 	}
 	return -1;
+}
+
+/*
+ * Count a call of function @idx of the counted @f on this CPU, with
+ * preemption off.  Both forms are one instruction that an interrupt or
+ * NMI cannot tear: a per-CPU increment, or local64_inc().
+ */
+static __always_inline void fhook_funcs_inc(struct fhook_funcs *f,
+					    unsigned int idx)
+{
+	if (f->pcounts)
+		this_cpu_inc(f->pcounts[idx]);
+	else
+		local64_inc(&f->counts[(size_t)raw_smp_processor_id() *
+				       f->stride + idx]);
 }
 
 /* A sorted, duplicate-free set of call-site addresses. */

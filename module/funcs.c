@@ -100,11 +100,31 @@ static int fhook_funcs_index_build(struct fhook_funcs *f)
 
 static int fhook_funcs_counters(struct fhook_funcs *f)
 {
-	f->counts = kvcalloc(array_size(nr_cpu_ids, f->nr),
-			     sizeof(*f->counts), GFP_KERNEL);
+	f->counted = true;
+	if (f->nr <= FHOOK_PCPU_FUNCS) {
+		f->pcounts = __alloc_percpu_gfp(max(f->nr, 1U) * sizeof(u64),
+						sizeof(u64), GFP_KERNEL);
+		if (!f->pcounts)
+			return -ENOMEM;
+	} else {
+		f->stride = ALIGN(f->nr, SMP_CACHE_BYTES / sizeof(local64_t));
+		f->counts = kvcalloc(array_size(nr_cpu_ids, f->stride),
+				     sizeof(*f->counts), GFP_KERNEL);
+		if (!f->counts)
+			return -ENOMEM;
+	}
 	f->carry = kvcalloc(f->nr, sizeof(*f->carry), GFP_KERNEL);
 	f->base = kvcalloc(f->nr, sizeof(*f->base), GFP_KERNEL);
-	return f->counts && f->carry && f->base ? 0 : -ENOMEM;
+	return f->carry && f->base ? 0 : -ENOMEM;
+}
+
+/* What CPU @cpu counted for function @idx. */
+static u64 fhook_funcs_cpu(const struct fhook_funcs *f, unsigned int cpu,
+			   unsigned int idx)
+{
+	if (f->pcounts)
+		return READ_ONCE(*per_cpu_ptr(f->pcounts + idx, cpu));
+	return local64_read(&f->counts[(size_t)cpu * f->stride + idx]);
 }
 
 /*
@@ -144,6 +164,7 @@ struct fhook_funcs *fhook_funcs_build(const unsigned long *ips,
 	if (!f)
 		return NULL;
 	f->nr = nr;
+	f->ip0 = nr ? ips[0] : 0;
 	f->ips = kvmalloc_array(max(nr, 1U), sizeof(*f->ips), GFP_KERNEL);
 	if (f->ips) {
 		if (nr)
@@ -165,6 +186,7 @@ void fhook_funcs_free(struct fhook_funcs *f)
 		return;
 	kvfree(f->ips);
 	kvfree(f->table);
+	free_percpu(f->pcounts);
 	kvfree(f->counts);
 	kvfree(f->carry);
 	kvfree(f->base);
@@ -185,13 +207,30 @@ static u64 fhook_funcs_raw(const struct fhook_funcs *f, unsigned int idx)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += local64_read(&f->counts[(size_t)cpu * f->nr + idx]);
+		sum += fhook_funcs_cpu(f, cpu, idx);
 	return sum;
 }
 
 u64 fhook_funcs_read(const struct fhook_funcs *f, unsigned int idx)
 {
-	return f->counts ? fhook_funcs_raw(f, idx) - f->base[idx] : 0;
+	return f->counted ? fhook_funcs_raw(f, idx) - f->base[idx] : 0;
+}
+
+/*
+ * Every call the counters of @f counted themselves: no carry, no reset
+ * base.  Only grows, so a hook can derive its hits from it (hook.c).
+ */
+u64 fhook_funcs_calls(const struct fhook_funcs *f)
+{
+	unsigned int cpu, i;
+	u64 sum = 0;
+
+	if (!f->counted)
+		return 0;
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < f->nr; i++)
+			sum += fhook_funcs_cpu(f, cpu, i);
+	return sum;
 }
 
 /*
@@ -203,7 +242,7 @@ void fhook_funcs_carry(struct fhook_funcs *to, const struct fhook_funcs *from)
 	unsigned int i;
 	int j;
 
-	if (!to->counts || !from || !from->counts)
+	if (!to->counted || !from || !from->counted)
 		return;
 	for (i = 0; i < to->nr; i++) {
 		j = fhook_funcs_index(from, to->ips[i]);
@@ -216,7 +255,7 @@ void fhook_funcs_reset(struct fhook_funcs *f)
 {
 	unsigned int i;
 
-	if (!f->counts)
+	if (!f->counted)
 		return;
 	for (i = 0; i < f->nr; i++)
 		f->base[i] = fhook_funcs_raw(f, i);

@@ -333,8 +333,9 @@ static struct fhook_ops *fhook_ops_alloc(struct fhook *hook,
 	if (!fops)
 		return NULL;
 	fops->hook = hook;
+	fops->cpu = hook->cpu;
 	fops->users = 1;
-	fops->ops.func = fhook_callback;
+	fops->ops.func = fhook_callback_pick(cfg);
 	fops->ops.flags = cfg->flags;
 	return fops;
 }
@@ -396,6 +397,8 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	live->fops = fhook_ops_alloc(hook, cfg);
 	ret = live->fops ? 0 : -ENOMEM;
 	if (!ret)
+		live->count_hits = live->fops->ops.func != fhook_callback;
+	if (!ret)
 		ret = fhook_live_funcs(hook, live);
 	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
 		ret = fhook_live_target(hook, live);
@@ -410,14 +413,16 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 
 /*
  * A new configuration that hooks the same functions with the same flags
- * as the live one keeps its registered ops: nothing to re-register, and
- * for a redirect the only way to switch, since ftrace allows one IPMODIFY
- * ops per function at a time.
+ * and callback as the live one keeps its registered ops: nothing to
+ * re-register, and for a redirect the only way to switch, since ftrace
+ * allows one IPMODIFY ops per function at a time.  (A redirect's callback
+ * is always the general one.)
  */
 static void fhook_live_share_ops(struct fhook_live *prev,
 				 struct fhook_live *next)
 {
 	if (!prev || prev->cfg.flags != next->cfg.flags ||
+	    prev->fops->ops.func != next->fops->ops.func ||
 	    !fhook_funcs_equal(prev->funcs, next->funcs))
 		return;
 	fhook_ops_put(next->fops);
@@ -552,12 +557,17 @@ static int fhook_switch_live_locked(struct fhook *hook,
 	return 0;
 }
 
-/* @prev no longer runs anywhere: its counts go on in @next. */
+/*
+ * @prev no longer runs anywhere: its counts go on in @next.  Its derived
+ * hits stay in the hook's total: hits never go down at a commit.
+ */
 static void fhook_carry_counts(struct fhook_live *next,
 			       const struct fhook_live *prev)
 {
 	if (!prev)
 		return;
+	if (prev->count_hits)
+		prev->hook->hits_retired += fhook_funcs_calls(prev->funcs);
 	fhook_funcs_carry(next->funcs, prev->funcs);
 	fhook_callers_carry(next->callers, prev->callers, next->funcs);
 }
@@ -656,15 +666,19 @@ void fhook_shutdown(struct fhook *hook)
  * The raw sums.  Taken under the lock, as the bases are: a sum is then
  * never older than the base it is compared with, and each per-CPU counter
  * only grows, so a read never goes below zero however resets and reads
- * interleave.
+ * interleave.  A configuration with the count callback does not count
+ * hits apart: its hits are its counters' sum, kept in @hits_retired once
+ * it is replaced.
  */
 static void fhook_sum_counters_locked(struct fhook *hook, u64 *hits,
 				      u64 *missed)
 {
-	u64 h = 0, m = 0;
+	u64 h = hook->hits_retired, m = 0;
 	int cpu;
 
 	lockdep_assert_held(&hook->lock);
+	if (hook->live && hook->live->count_hits)
+		h += fhook_funcs_calls(hook->live->funcs);
 	for_each_possible_cpu(cpu) {
 		struct fhook_cpu *pc = per_cpu_ptr(hook->cpu, cpu);
 
@@ -731,6 +745,7 @@ static struct fhook_live *fhook_live_clone(struct fhook_live *prev,
 	live->generation = prev->generation;
 	live->needs_rcu = prev->needs_rcu;
 	live->records = prev->records;
+	live->count_hits = prev->count_hits;
 	live->fops = prev->fops;
 	live->fops->users++;
 	if (fhook_live_counters(live, ips, nr)) {

@@ -459,7 +459,7 @@ static int fhook_stats_copy(const struct fhook_live *live,
 {
 	const struct fhook_funcs *f = live->funcs;
 	const struct fhook_callers *c = live->callers;
-	unsigned int n = f->counts ? f->nr : 0, i;
+	unsigned int n = f->counted ? f->nr : 0, i;
 	const struct fhook_caller *s;
 	int ret;
 
@@ -489,7 +489,7 @@ int fhook_render_stats(struct fhook *hook, struct fhook_text *t)
 
 	mutex_lock(&hook->lock);
 	live = hook->live;
-	if (live && (live->funcs->counts || live->callers))
+	if (live && (live->funcs->counted || live->callers))
 		ret = fhook_stats_copy(live, &r);
 	mutex_unlock(&hook->lock);
 

@@ -111,6 +111,39 @@ commit_loop() {
 	[ "$((h - b))" -le "$a" ]
 }
 
+@test "switching between the count callback and the general one counts every call once" {
+	local i n rounds=$((COMMITS / 3 > 8 ? COMMITS / 3 : 8))
+
+	# count alone runs the count callback, whose hits are the sum of its
+	# counters; callers, or a comm predicate, the general one. Each
+	# switch between them re-registers the ops, and hits must still
+	# count every call once across all of them.
+	fh_hook cb "$FN_A $FN_B"
+	echo 1 >"$FH/cb/enabled"
+	start_hammer "$SYS_A" "$BATS_TEST_TMPDIR/a"
+	sleep 0.2
+	# Whole rounds of four, so that the last configuration is count alone.
+	for ((i = 0; i < (rounds + 3) / 4 * 4; i++)); do
+		case $((i % 4)) in
+		0) echo "count callers" >"$FH/cb/action" ;;
+		1) echo count >"$FH/cb/action" ;;
+		2) echo '*' >"$FH/cb/comm" ;;
+		3) echo >"$FH/cb/comm" ;;
+		esac
+		echo 1 >"$FH/cb/commit"
+	done
+	stop_hammers
+	n=$(cat "$BATS_TEST_TMPDIR/a")
+	echo "calls of A: $n over $i commits" >&3
+	[ "$n" -gt 0 ]
+	t_eq "$(fh_hits cb)" "$n"
+	t_eq "$(cat "$FH/cb/missed")" 0
+	t_eq "$(cat "$FH/cb/stats")" "$n $FN_A
+0 $FN_B"
+	echo 1 >"$FH/cb/reset"
+	t_eq "$(fh_hits cb)" 0
+}
+
 @test "disable and enable while the function is hammered" {
 	fh_hook de "$FN_A"
 	start_hammer "$SYS_A" "$BATS_TEST_TMPDIR/a"

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The callbacks of a hook that only counts: action count alone, no pids,
+ * no comm.  That is the commonest hook and the one whose cost matters on
+ * a hot path, so commit gives its ops a callback that does only what such
+ * a hook needs: the recursion lock, which also disables preemption (or
+ * nothing, where ftrace's assist function already holds it), the active
+ * configuration check that makes commits atomic, one lookup and one
+ * per-CPU increment.  Its hits are not counted apart: they are the sum of
+ * its per-function counters (hook.c).  Any context, NMI included, no
+ * locks; like action.c, built without ftrace instrumentation.
+ */
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <linux/trace_recursion.h>
+
+#include "fhook.h"
+
+/* A call the recursion lock turned away: count it, off the fast path. */
+static noinline void fhook_note_missed(struct fhook_ops *fops)
+{
+	preempt_disable_notrace();
+	local64_inc(&this_cpu_ptr(fops->cpu)->missed);
+	preempt_enable_notrace();
+}
+
+/*
+ * Count one call, preemption off.  As fhook_callback() explains, only the
+ * ops of this CPU's active configuration may act.  A call of a function
+ * the set lost (a module's, being unloaded) still counts as a hit.
+ */
+static __always_inline void fhook_count_call(struct fhook_ops *fops,
+					     unsigned long ip)
+{
+	struct fhook_cpu __percpu *cpu = fops->cpu;
+	struct fhook_live *live = this_cpu_read(cpu->active);
+	int idx;
+
+	if (unlikely(!live || live->fops != fops))
+		return;
+	idx = fhook_funcs_index(live->funcs, ip);
+	if (likely(idx >= 0))
+		fhook_funcs_inc(live->funcs, idx);
+	else
+		local64_inc(this_cpu_ptr(&cpu->hits));
+}
+
+void notrace fhook_callback_count(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	struct fhook_ops *fops = to_fhook_ops(op);
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (unlikely(bit < 0)) {
+		fhook_note_missed(fops);
+		return;
+	}
+	fhook_count_call(fops, ip);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
+ * With RECURSION in the ops' flags ftrace calls this through its assist
+ * function, which holds the recursion lock (and so has preemption off)
+ * around the call.
+ */
+void notrace fhook_callback_count_nolock(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
+{
+	fhook_count_call(to_fhook_ops(op), ip);
+}
+
+/* The callback for the ops of a new configuration @cfg. */
+ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg)
+{
+	if (cfg->actions != BIT(FHOOK_ACT_COUNT) || cfg->nr_pids || cfg->comm)
+		return fhook_callback;
+	if (cfg->flags & FTRACE_OPS_FL_RECURSION)
+		return fhook_callback_count_nolock;
+	return fhook_callback_count;
+}

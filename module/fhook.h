@@ -109,8 +109,10 @@ struct fhook_config {
 /*
  * The functions a configuration hooks and their per-function counters.
  * Built at commit, immutable but for the counters.  @table maps an address
- * to its index in @ips (open addressing, slot = index + 1, 0 = empty);
- * @ip0 is @ips[0], for the lookup of a one-function set.
+ * to its index in @ips (open addressing, an address of 0 is an empty slot,
+ * at most 3/4 full): a slot holds the address itself, so a lookup reads
+ * one slot, not a slot and then @ips.  @ip0 is @ips[0], for the lookup of
+ * a one-function set.
  *
  * The counters of action count are per CPU, so a call increments memory
  * no other CPU writes.  Up to FHOOK_PCPU_FUNCS functions they are in the
@@ -122,12 +124,17 @@ struct fhook_config {
  */
 #define FHOOK_PCPU_FUNCS	512
 
+struct fhook_slot {
+	unsigned long ip;
+	unsigned long idx;
+};
+
 struct fhook_funcs {
 	unsigned int nr;
 	unsigned int bits;
 	unsigned long ip0;
 	unsigned long *ips;	/* sorted ascending */
-	u32 *table;
+	struct fhook_slot *table;
 	bool counted;		/* action count: the counters below exist */
 	u64 __percpu *pcounts;	/* [index], or NULL: see @counts */
 	local64_t *counts;	/* [cpu * stride + index] */
@@ -371,17 +378,18 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 					     unsigned long ip)
 {
 	unsigned int mask = (1U << f->bits) - 1, probes;
-	u32 h, slot;
+	const struct fhook_slot *slot;
+	u32 h;
 
 	if (f->nr == 1)
 		return f->ip0 == ip ? 0 : -1;
 	h = fhook_funcs_hash(ip, f->bits);
 	for (probes = 0; probes <= mask; probes++) {
-		slot = f->table[h];
-		if (!slot)
+		slot = &f->table[h];
+		if (slot->ip == ip)
+			return slot->idx;
+		if (!slot->ip)
 			return -1;
-		if (f->ips[slot - 1] == ip)
-			return slot - 1;
 		h = (h + 1) & mask;
 	}
 	return -1;

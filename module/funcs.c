@@ -84,16 +84,17 @@ static int fhook_funcs_index_build(struct fhook_funcs *f)
 	unsigned int i, mask;
 	u32 h;
 
-	f->bits = ilog2(roundup_pow_of_two(max(2 * f->nr, 2U)));
+	f->bits = ilog2(roundup_pow_of_two(max(f->nr / 3 * 4 + 4, 2U)));
 	f->table = kvcalloc(1U << f->bits, sizeof(*f->table), GFP_KERNEL);
 	if (!f->table)
 		return -ENOMEM;
 	mask = (1U << f->bits) - 1;
 	for (i = 0; i < f->nr; i++) {
 		h = fhook_funcs_hash(f->ips[i], f->bits);
-		while (f->table[h])
+		while (f->table[h].ip)
 			h = (h + 1) & mask;
-		f->table[h] = i + 1;
+		f->table[h].ip = f->ips[i];
+		f->table[h].idx = i;
 	}
 	return 0;
 }

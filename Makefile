@@ -101,6 +101,9 @@ check-dkms:
 check-debug:
 	tests/debug/check
 
+# Not part of check: over an hour under TCG (bench/run: the kernels
+# FHOOK_BENCH_KERNELS side by side, FHOOK_BENCH_BOOTS boots each).
+# Writes bench/RESULTS.md and bench/overhead.svg.
 bench:
 	bench/run
 

@@ -17,6 +17,30 @@ predicates: pids comm sample
 limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000 name=64 tag=64 globs=256 glob=511 input=4094 target=127 comm_glob=64 pid=4194304
 needs_save_regs:'
 
+# bats runs a DEBUG trap before every command of a test, helpers
+# included, to keep a stack trace for its failure report. Bats 1.8's
+# trap costs far more than the commands themselves do in a loop of shell
+# code (a 2,000-round loop of a small function: 2.0 s with it, 0.02 s
+# without), and under TCG that is most of some tests' time. This one
+# keeps the same trace, in the same variables, at a third of the cost;
+# it replaces bats' only where bats' internals are the ones it was
+# written for (1.8: bats_capture_stack_trace exists).
+if declare -F bats_capture_stack_trace >/dev/null; then
+	bats_debug_trap() {
+		local i
+
+		[[ ${BASH_SOURCE[1]} != */bats-core/* ]] || return 0
+		BATS_DEBUG_LASTLAST_STACK_TRACE=(${BATS_DEBUG_LAST_STACK_TRACE[@]+"${BATS_DEBUG_LAST_STACK_TRACE[@]}"})
+		BATS_DEBUG_LAST_STACK_TRACE=()
+		for ((i = 1; i < ${#FUNCNAME[@]}; i++)); do
+			BATS_DEBUG_LAST_STACK_TRACE+=("${BASH_LINENO[i - 1]} ${FUNCNAME[i]} ${BASH_SOURCE[i]}")
+			case ${FUNCNAME[i]} in
+			"$BATS_TEST_NAME" | setup | teardown | setup_file | teardown_file) break ;;
+			esac
+		done
+	}
+fi
+
 # t_eq ACTUAL EXPECTED: compare, and say what differed when not equal.
 t_eq() {
 	if [ "$1" != "$2" ]; then

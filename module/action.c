@@ -155,6 +155,13 @@ static void fhook_act_log(struct fhook_call *call)
 	if (!call->record)
 		return;
 	fhook_caller(call);
+	if (call->live->event) {
+		/* Every register argument: the fetches say which they use. */
+		for (n = 0; n < FHOOK_ARGS_MAX; n++)
+			args[n] = fhook_regs_argument(call->fregs, n);
+		fhook_event_log(call->live->event, call, args);
+		return;
+	}
 	n = fhook_read_args(call, args);
 	fhook_trace_call(call, args, n);
 }

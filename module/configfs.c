@@ -372,15 +372,51 @@ static ssize_t fhook_store_uint(struct config_item *item, const char *page,
 	return count;
 }
 
+/* args: a count of raw arguments, or a fetch list (fetch.c). */
 static ssize_t fhook_args_show(struct config_item *item, char *page)
 {
-	return fhook_show_uint(item, page, &fhook_args_uint);
+	struct fhook *hook = to_fhook(item);
+	ssize_t len;
+
+	mutex_lock(&hook->lock);
+	if (hook->staged.fetches)
+		len = fhook_format_fetches(hook->staged.fetches, '\n', page,
+					   PAGE_SIZE);
+	else
+		len = sysfs_emit(page, "%u\n", hook->staged.args);
+	mutex_unlock(&hook->lock);
+	return len;
 }
 
 static ssize_t fhook_args_store(struct config_item *item, const char *page,
 				size_t count)
 {
-	return fhook_store_uint(item, page, count, &fhook_args_uint);
+	struct fhook *hook = to_fhook(item);
+	struct fhook_fetches *fetches, *old;
+	char err[FHOOK_ERR_MAX];
+	int ret;
+
+	if (!fhook_looks_like_fetches(page, count)) {
+		ret = fhook_store_uint(item, page, count, &fhook_args_uint);
+		if (ret < 0)
+			return ret;
+		mutex_lock(&hook->lock);
+		old = hook->staged.fetches;
+		hook->staged.fetches = NULL;
+		mutex_unlock(&hook->lock);
+		kfree(old);
+		return ret;
+	}
+	ret = fhook_parse_fetches(page, count, &fetches, err, sizeof(err));
+	if (ret)
+		return fhook_store_error(hook, "args", err, ret);
+	mutex_lock(&hook->lock);
+	old = hook->staged.fetches;
+	hook->staged.fetches = fetches;
+	hook->staged.args = 0;
+	mutex_unlock(&hook->lock);
+	kfree(old);
+	return count;
 }
 
 static ssize_t fhook_stack_depth_show(struct config_item *item, char *page)
@@ -617,8 +653,16 @@ static size_t fhook_render_numbers(const struct fhook_config *cfg,
 {
 	size_t len;
 
-	len = scnprintf(buf, size, "args: %u\nstack_depth: %u\n", cfg->args,
-			cfg->stack_depth);
+	if (cfg->fetches) {
+		len = scnprintf(buf, size, "args: ");
+		len += fhook_format_fetches(cfg->fetches, ' ', buf + len,
+					    size - len);
+		buf[len - 1] = '\n';
+	} else {
+		len = scnprintf(buf, size, "args: %u\n", cfg->args);
+	}
+	len += scnprintf(buf + len, size - len, "stack_depth: %u\n",
+			 cfg->stack_depth);
 	len += fhook_emit_words(buf + len, size - len, "target", cfg->target);
 	len += scnprintf(buf + len, size - len, "pids:");
 	if (cfg->nr_pids)

@@ -51,6 +51,11 @@ void fhook_trace_stack(const struct fhook_call *call,
 			  nr_args, stack, nr_stack);
 }
 
+struct trace_array *fhook_events_instance(void)
+{
+	return fhook_instance;
+}
+
 int fhook_events_init(void)
 {
 	int ret;
@@ -58,7 +63,12 @@ int fhook_events_init(void)
 	fhook_instance = fhook_trace_array_get(FHOOK_INSTANCE);
 	if (!fhook_instance)
 		return -ENOMEM;
-	ret = trace_array_set_clr_event(fhook_instance, "fhook", NULL, true);
+	/* By name: not fhook_ctl (hookevent.c), nor hooks' own events. */
+	ret = trace_array_set_clr_event(fhook_instance, "fhook", "fhook_call",
+					true);
+	if (!ret)
+		ret = trace_array_set_clr_event(fhook_instance, "fhook",
+						"fhook_stack", true);
 	if (ret) {
 		trace_array_put(fhook_instance);
 		trace_array_destroy(fhook_instance);
@@ -69,7 +79,9 @@ int fhook_events_init(void)
 /* Runs after every hook is gone: no event can be written any more. */
 void fhook_events_exit(void)
 {
-	trace_array_set_clr_event(fhook_instance, "fhook", NULL, false);
+	trace_array_set_clr_event(fhook_instance, "fhook", "fhook_call", false);
+	trace_array_set_clr_event(fhook_instance, "fhook", "fhook_stack",
+				  false);
 	trace_array_put(fhook_instance);
 	/* -EBUSY while a reader holds it open: it then outlives us, empty. */
 	trace_array_destroy(fhook_instance);

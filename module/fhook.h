@@ -53,6 +53,7 @@
 
 struct fhook;
 struct fhook_cpu;
+struct fhook_event;
 struct fhook_live;
 struct fhook_modev;
 
@@ -91,6 +92,47 @@ enum {
 
 extern const struct fhook_action fhook_actions[FHOOK_NR_ACTIONS];
 
+/*
+ * A fetch specification (fetch.c): NAME=FETCH:TYPE, where FETCH is register
+ * argument @arg after @depth loads, load i at the address the value so
+ * far plus @off[i].  For a string the last load is the string's address.
+ */
+#define FHOOK_FETCH_MAX		16	/* fetches per hook */
+#define FHOOK_FETCH_DEPTH	8	/* loads per fetch, as nested +OFF() */
+#define FHOOK_FETCH_NAME_MAX	32	/* bytes of a name, NUL included */
+#define FHOOK_FETCH_OFF_MAX	0x7fffffff
+#define FHOOK_FETCH_CHUNK	64	/* bytes a string copy reads at once */
+
+enum {
+	FHOOK_FT_U8, FHOOK_FT_U16, FHOOK_FT_U32, FHOOK_FT_U64,
+	FHOOK_FT_S8, FHOOK_FT_S16, FHOOK_FT_S32, FHOOK_FT_S64,
+	FHOOK_FT_X8, FHOOK_FT_X16, FHOOK_FT_X32, FHOOK_FT_X64,
+	FHOOK_FT_STRING, FHOOK_FT_USTRING,
+	FHOOK_NR_FTYPES
+};
+
+struct fhook_ftype {
+	const char *name;
+	u8 size;		/* bytes; 0 for a string */
+	bool is_signed;
+	bool hex;
+};
+
+extern const struct fhook_ftype fhook_ftypes[FHOOK_NR_FTYPES];
+
+struct fhook_fetch {
+	char name[FHOOK_FETCH_NAME_MAX];
+	u8 arg;			/* 0-based */
+	u8 depth;
+	u8 type;
+	long off[FHOOK_FETCH_DEPTH];
+};
+
+struct fhook_fetches {
+	unsigned int nr;
+	struct fhook_fetch f[];
+};
+
 /* A configuration, staged or live. */
 struct fhook_config {
 	char *filter;		/* canonical glob list, NULL when empty */
@@ -98,7 +140,8 @@ struct fhook_config {
 	char *comm;		/* canonical glob list, NULL when empty */
 	unsigned long flags;	/* subset of FHOOK_USER_FLAGS */
 	unsigned long actions;	/* bit i set: fhook_actions[i] */
-	unsigned int args;
+	unsigned int args;	/* raw arguments; 0 with @fetches */
+	struct fhook_fetches *fetches;	/* or NULL */
 	unsigned int stack_depth;
 	unsigned int sample;
 	unsigned int nr_pids;
@@ -196,6 +239,7 @@ struct fhook_live {
 	struct fhook_funcs *funcs;
 	struct fhook_callers *callers;	/* NULL without action callers */
 	unsigned long target_addr;	/* redirect; module reference held */
+	struct fhook_event *event;	/* named args: fhook:<hook> */
 };
 
 /*
@@ -258,6 +302,10 @@ static inline bool fhook_has(const struct fhook_config *cfg, int action)
 }
 
 /* parse.c */
+typedef int (*fhook_word_fn)(const char *word, size_t n, void *arg);
+int fhook_split_words(const char *buf, size_t len, fhook_word_fn fn,
+		      void *arg);
+int fhook_check_value(const char *buf, size_t len, char *err, size_t errlen);
 int fhook_parse_globs(const char *buf, size_t len, char **out,
 		      char *err, size_t errlen);
 int fhook_parse_flags(const char *buf, size_t len, unsigned long *out,
@@ -292,6 +340,20 @@ static inline const char *fhook_glob_next(const char *glob)
 {
 	return glob + strlen(glob) + 1;
 }
+
+/* fetch.c: named, typed fetches for action log */
+bool fhook_looks_like_fetches(const char *buf, size_t len);
+int fhook_parse_fetches(const char *buf, size_t len,
+			struct fhook_fetches **out, char *err, size_t errlen);
+struct fhook_fetches *fhook_fetches_dup(const struct fhook_fetches *f);
+bool fhook_fetches_equal(const struct fhook_fetches *a,
+			 const struct fhook_fetches *b);
+ssize_t fhook_format_fetches(const struct fhook_fetches *f, char sep,
+			     char *buf, size_t size);
+int fhook_fetch_value(const struct fhook_fetch *f, const unsigned long *args,
+		      u64 *val);
+int fhook_fetch_string(const struct fhook_fetch *f, const unsigned long *args,
+		       char *buf, size_t size);
 
 /* hook.c */
 struct fhook *fhook_alloc(const char *name);
@@ -480,6 +542,22 @@ void fhook_trace_call(const struct fhook_call *call, const unsigned long *args,
 void fhook_trace_stack(const struct fhook_call *call,
 		       const unsigned long *args, unsigned int nr_args,
 		       const unsigned long *stack, unsigned int nr_stack);
+
+/* hookevent.c: the trace event fhook:<hook> of a hook with named args */
+int fhook_hookevents_init(void);
+void fhook_hookevents_exit(void);
+struct fhook_event *fhook_event_create(const char *name,
+				       const struct fhook_fetches *fetches,
+				       char *err, size_t errlen);
+struct fhook_event *fhook_event_get(struct fhook_event *ev);
+void fhook_event_put(struct fhook_event *ev);
+int fhook_event_retire(struct fhook_event *ev, char *err, size_t errlen);
+int fhook_event_revive(struct fhook_event *ev);
+bool fhook_event_same(const struct fhook_event *ev, const char *name,
+		      const struct fhook_fetches *fetches);
+void fhook_event_log(struct fhook_event *ev, const struct fhook_call *call,
+		     const unsigned long *args);
+struct trace_array *fhook_events_instance(void);
 
 /* configfs.c */
 int fhook_configfs_init(void);

@@ -59,9 +59,11 @@ void fhook_config_free(struct fhook_config *cfg)
 	kfree(cfg->filter);
 	kfree(cfg->notrace_globs);
 	kfree(cfg->comm);
+	kfree(cfg->fetches);
 	cfg->filter = NULL;
 	cfg->notrace_globs = NULL;
 	cfg->comm = NULL;
+	cfg->fetches = NULL;
 }
 
 static int fhook_globs_dup(char **dst, const char *src)
@@ -77,9 +79,11 @@ int fhook_config_copy(struct fhook_config *dst,
 		      const struct fhook_config *src)
 {
 	*dst = *src;
+	dst->fetches = fhook_fetches_dup(src->fetches);
 	if (fhook_globs_dup(&dst->filter, src->filter) ||
 	    fhook_globs_dup(&dst->notrace_globs, src->notrace_globs) ||
-	    fhook_globs_dup(&dst->comm, src->comm)) {
+	    fhook_globs_dup(&dst->comm, src->comm) ||
+	    (src->fetches && !dst->fetches)) {
 		fhook_config_free(dst);
 		return -ENOMEM;
 	}
@@ -163,8 +167,12 @@ static int fhook_check_redirect(struct fhook *hook,
 
 static int fhook_check_args(struct fhook *hook, const struct fhook_config *cfg)
 {
-	if (!cfg->args)
+	if (!cfg->args && !cfg->fetches)
 		return 0;
+	if (cfg->fetches && !fhook_has(cfg, FHOOK_ACT_LOG)) {
+		fhook_set_error(hook, "named args need action log");
+		return -EINVAL;
+	}
 	if (!fhook_has(cfg, FHOOK_ACT_LOG) && !fhook_has(cfg, FHOOK_ACT_STACK)) {
 		fhook_set_error(hook, "args needs action log or stack");
 		return -EINVAL;
@@ -271,6 +279,7 @@ static void fhook_live_free(struct fhook_live *live)
 	fhook_ops_put(live->fops);
 	fhook_funcs_free(live->funcs);
 	fhook_callers_free(live->callers);
+	fhook_event_put(live->event);
 	fhook_config_free(&live->cfg);
 	kfree(live);
 }
@@ -572,8 +581,58 @@ static void fhook_carry_counts(struct fhook_live *next,
 	fhook_callers_carry(next->callers, prev->callers, next->funcs);
 }
 
+/*
+ * The trace event of @next, for named args: the live one while its fields
+ * stay; else the live one leaves tracefs (refused while in use) and a new
+ * one is made.  *@retired is the one taken out, for fhook_commit_undo().
+ */
+static int fhook_commit_event(struct fhook *hook, struct fhook_live *next,
+			      struct fhook_event **retired)
+{
+	struct fhook_event *old = hook->live ? hook->live->event : NULL;
+	bool want = fhook_has(&next->cfg, FHOOK_ACT_LOG) && next->cfg.fetches;
+	struct fhook_event *ev;
+	char err[FHOOK_ERR_MAX];
+	int ret;
+
+	*retired = NULL;
+	if (want && fhook_event_same(old, next->name, next->cfg.fetches)) {
+		next->event = fhook_event_get(old);
+		return 0;
+	}
+	if (old) {
+		ret = fhook_event_retire(old, err, sizeof(err));
+		if (ret) {
+			fhook_set_error(hook, "%s", err);
+			return ret;
+		}
+		*retired = old;
+	}
+	if (!want)
+		return 0;
+	ev = fhook_event_create(next->name, next->cfg.fetches, err,
+				sizeof(err));
+	if (IS_ERR(ev)) {
+		fhook_set_error(hook, "%s", err);
+		return PTR_ERR(ev);
+	}
+	next->event = ev;
+	return 0;
+}
+
+/* A commit failed after fhook_commit_event(): the live event comes back. */
+static void fhook_commit_undo(struct fhook *hook, struct fhook_live *next,
+			      struct fhook_event *retired)
+{
+	fhook_live_free(next);
+	if (retired && fhook_event_revive(retired))
+		pr_warn("hook '%s': its trace event could not be brought back\n",
+			config_item_name(&hook->group.cg_item));
+}
+
 int fhook_commit(struct fhook *hook)
 {
+	struct fhook_event *retired;
 	struct fhook_live *next;
 	int ret;
 
@@ -588,10 +647,15 @@ int fhook_commit(struct fhook *hook)
 	}
 	next->generation = hook->generation + 1;
 	fhook_live_share_ops(hook->live, next);
+	ret = fhook_commit_event(hook, next, &retired);
+	if (ret) {
+		fhook_commit_undo(hook, next, retired);
+		goto out_unlock;
+	}
 	if (hook->enabled) {
 		ret = fhook_switch_live_locked(hook, next);
 		if (ret) {
-			fhook_live_free(next);
+			fhook_commit_undo(hook, next, retired);
 			goto out_unlock;
 		}
 	}

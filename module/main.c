@@ -24,10 +24,13 @@ static int __init fhook_init(void)
 		pr_err("creating the tracefs instance failed: %d\n", ret);
 		goto out_actions;
 	}
+	ret = fhook_hookevents_init();
+	if (ret)
+		goto out_events;
 	ret = fhook_modules_init();
 	if (ret) {
 		pr_err("registering the module notifier failed: %d\n", ret);
-		goto out_events;
+		goto out_hookevents;
 	}
 	ret = fhook_configfs_init();
 	if (ret) {
@@ -38,6 +41,8 @@ static int __init fhook_init(void)
 
 out_modules:
 	fhook_modules_exit();
+out_hookevents:
+	fhook_hookevents_exit();
 out_events:
 	fhook_events_exit();
 out_actions:
@@ -53,6 +58,7 @@ static void __exit fhook_exit(void)
 {
 	fhook_configfs_exit();
 	fhook_modules_exit();
+	fhook_hookevents_exit();
 	fhook_events_exit();
 	fhook_actions_exit();
 }

@@ -27,10 +27,8 @@ static const struct {
 };
 
 /* Split @buf at whitespace; calls @fn for each token (not NUL-terminated). */
-typedef int (*fhook_word_fn)(const char *word, size_t n, void *arg);
-
-static int fhook_split_words(const char *buf, size_t len, fhook_word_fn fn,
-			     void *arg)
+int fhook_split_words(const char *buf, size_t len, fhook_word_fn fn,
+		      void *arg)
 {
 	const char *end = buf + len, *tok;
 	int ret;
@@ -296,7 +294,7 @@ static char *glob_join(struct glob_list *gl)
 	return out;
 }
 
-static int check_input(const char *buf, size_t len, char *err, size_t errlen)
+int fhook_check_value(const char *buf, size_t len, char *err, size_t errlen)
 {
 	if (len > FHOOK_INPUT_MAX) {
 		snprintf(err, errlen, "value longer than %d bytes",
@@ -323,7 +321,7 @@ static int fhook_parse_list(const char *buf, size_t len, char **out,
 	unsigned int i;
 	int ret;
 
-	ret = check_input(buf, len, err, errlen);
+	ret = fhook_check_value(buf, len, err, errlen);
 	if (ret)
 		return ret;
 	gl = kzalloc(sizeof(*gl), GFP_KERNEL);
@@ -373,7 +371,7 @@ int fhook_parse_flags(const char *buf, size_t len, unsigned long *out,
 	struct name_parse np = { .err = err, .errlen = errlen };
 	int ret;
 
-	ret = check_input(buf, len, err, errlen);
+	ret = fhook_check_value(buf, len, err, errlen);
 	if (!ret)
 		ret = fhook_split_words(buf, len, flag_add, &np);
 	if (!ret)
@@ -403,7 +401,7 @@ int fhook_parse_actions(const char *buf, size_t len, unsigned long *out,
 	struct name_parse np = { .err = err, .errlen = errlen };
 	int ret;
 
-	ret = check_input(buf, len, err, errlen);
+	ret = fhook_check_value(buf, len, err, errlen);
 	if (!ret)
 		ret = fhook_split_words(buf, len, action_add, &np);
 	if (!ret && !np.bits) {
@@ -530,7 +528,7 @@ int fhook_parse_uint(const char *buf, size_t len, unsigned int min,
 	unsigned int val;
 	int ret;
 
-	ret = check_input(buf, len, err, errlen);
+	ret = fhook_check_value(buf, len, err, errlen);
 	if (ret)
 		return ret;
 	while (len && isspace(buf[len - 1]))
@@ -611,7 +609,7 @@ int fhook_parse_pids(const char *buf, size_t len, struct fhook_config *cfg,
 	struct pid_parse pp = { .cfg = cfg, .err = err, .errlen = errlen };
 	int ret;
 
-	ret = check_input(buf, len, err, errlen);
+	ret = fhook_check_value(buf, len, err, errlen);
 	if (ret)
 		return ret;
 	cfg->nr_pids = 0;

@@ -235,9 +235,11 @@ check_report() {
 	mkdir "$FH/e"
 	t_eq "$(cat "$FH/e/args")" 0
 	t_eq "$(cat "$FH/e/stack_depth")" 16
-	fh_expect_fail e args x EINVAL "args: not a number"
+	fh_expect_fail e args ' ' EINVAL "args: not a number"
 	fh_expect_fail e args 7 EINVAL "args: at most 6"
-	fh_expect_fail e args -1 EINVAL "args: not a number"
+	fh_expect_fail e args 99999999999 EINVAL "args: not a number"
+	# Anything but digits is a list of named fetches (78-fetch.bats).
+	fh_expect_fail e args -1 EINVAL "args: '-1': a fetch is NAME=FETCH[:TYPE]"
 	fh_expect_fail e stack_depth x EINVAL "stack_depth: not a number"
 	fh_expect_fail e stack_depth 0 EINVAL "stack_depth: must be 1 to 64"
 	fh_expect_fail e stack_depth 65 EINVAL "stack_depth: must be 1 to 64"

@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# Named, typed fetches in args (issue 13): NAME=FETCH[:TYPE], and the
+# trace event fhook:<hook> a hook with them logs to, whose fields are its
+# fetches: read through the fhook instance, event filters, hist triggers,
+# perf and trace-cmd. Faults are marked, strings bounded.
+
+load helpers
+
+OPEN_FN=do_sys_openat2
+
+setup_file() {
+	ft_setup_file
+}
+
+setup() {
+	fh_clear_trace
+}
+
+teardown() {
+	local ev
+
+	for ev in "$TRACING"/events/fhook/*/; do
+		ev=${ev%/}
+		case ${ev##*/} in fhook_call | fhook_stack | fhook_ctl) continue ;; esac
+		echo 0 >"$ev/enable" 2>/dev/null || true
+		echo 0 >"$ev/filter" 2>/dev/null || true
+		echo '!hist:keys=filename' >"$ev/trigger" 2>/dev/null || true
+	done
+	fh_teardown
+}
+
+# fetch_hook NAME FUNCTION ARGS: log hook, committed and enabled.
+fetch_hook() {
+	mkdir "$FH/$1"
+	echo "$2" >"$FH/$1/filter"
+	echo log >"$FH/$1/action"
+	echo "$3" >"$FH/$1/args"
+	echo 1 >"$FH/$1/commit"
+	echo 1 >"$FH/$1/enabled"
+}
+
+@test "args: named fetches read back canonical, one a line; a count still works" {
+	mkdir "$FH/f"
+	fh_put "$FH/f/args" 'a=$arg1 b=+0x10($arg2):u32 c=-8(+24(+0($arg3))):string d=$arg6:s8'
+	t_eq "$(cat "$FH/f/args")" 'a=$arg1:x64
+b=+16($arg2):u32
+c=-8(+24(+0($arg3))):string
+d=$arg6:s8'
+	echo 3 >"$FH/f/args"
+	t_eq "$(cat "$FH/f/args")" 3
+}
+
+@test "args: every malformed fetch is refused with its reason, nothing changed" {
+	mkdir "$FH/f"
+	echo 'ok=$arg1' >"$FH/f/args"
+	while IFS='|' read -r spec why; do
+		fh_expect_fail f args "$spec" EINVAL "args: '$spec': $why" || { echo "spec: $spec" >&2; return 1; }
+		t_eq "$(cat "$FH/f/args")" 'ok=$arg1:x64'
+	done <<'EOF'
+a|a fetch is NAME=FETCH[:TYPE]
+1a=$arg1|a name is a letter or '_', then letters, digits or '_', 31 bytes at most
+a-b=$arg1|a name is a letter or '_', then letters, digits or '_', 31 bytes at most
+func=$arg1|name 'func' is reserved
+common_pid=$arg1|name 'common_pid' is reserved
+a=$arg0|a fetch is $arg1 to $arg6 or +OFFSET(FETCH)
+a=$arg7|a fetch is $arg1 to $arg6 or +OFFSET(FETCH)
+a=$arg1:u128|unknown type: u8..u64, s8..s64, x8..x64, string or ustring
+a=+8($arg1|a dereference is +OFFSET(FETCH), in parentheses
+a=+8$arg1)|a dereference is +OFFSET(FETCH), in parentheses
+a=+z($arg1)|offset must be a decimal or 0x number up to 0x7fffffff
+a=+0x80000000($arg1)|offset must be a decimal or 0x number up to 0x7fffffff
+a=+1(+1(+1(+1(+1(+1(+1(+1(+1($arg1)))))))))|more than 8 dereferences
+EOF
+	fh_expect_fail f args 'a=$arg1 a=$arg2' EINVAL "args: 'a=\$arg2': name used twice"
+}
+
+@test "a log hook with named args has its event fhook:NAME, fields typed" {
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'
+	local fmt=$TRACING/events/fhook/opens/format
+	grep -q $'\tfield:s32 dfd;\toffset:24;\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:__data_loc char\[\] filename;\toffset:28;\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:u64 flags;\toffset:32;\tsize:8;\tsigned:0;' "$fmt"
+	grep -qF 'print fmt: "func=%ps caller=%pS dfd=%d filename=\"%s\" flags=0x%llx"' "$fmt"
+	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
+	t_eq "$(fh_live_value opens args)" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'
+}
+
+@test "opening a known path logs it as a string; a filter and a hist trigger use the field" {
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string'
+	cat /etc/hostname >/dev/null
+	grep -q ' opens: func=do_sys_openat2 caller=[^ ]* dfd=-100 filename="/etc/hostname"$' "$FHI/trace"
+	local ev=$TRACING/events/fhook/opens
+	echo 'filename ~ "/etc/host*"' >"$ev/filter"
+	echo 'hist:keys=filename' >"$ev/trigger"
+	echo 1 >"$ev/enable"
+	cat /etc/hostname /etc/hostname /etc/passwd >/dev/null
+	echo 0 >"$ev/enable"
+	t_eq "$(grep -v '^#' "$TRACING/trace" | grep -c ' opens: ')" \
+	     "$(grep -v '^#' "$TRACING/trace" | grep -c 'filename="/etc/host')"
+	grep -q 'filename="/etc/hostname"' "$TRACING/trace"
+	grep -Eq '^\{ filename: /etc/hostname +\} hitcount: +2$' "$ev/hist"
+}
+
+@test "faults are marked, never an oops: a bad pointer, a NULL in a chain, a 4 KiB string" {
+	fetch_hook t "$FT_TARGET" 'bad=$arg1:string null=+8(+0($arg2)):string n=+8($arg1):u64'
+	kmsg_mark
+	ft_call caller_a 1 5 0
+	grep -q ' t: func=fhook_test_target .* bad="(fault)" null="(fault)" n=0$' "$FHI/trace"
+	fetch_hook opens "$OPEN_FN" 'filename=$arg2:string'
+	local long
+	long=$(printf '/%0250d' {1..16})
+	cat "$long" 2>/dev/null || true
+	local got
+	got=$(sed -n 's/.* opens: .* filename="\(\/0*1\/[^"]*\)"$/\1/p' "$FHI/trace" | head -n1)
+	t_eq "${#got}" 255
+	kmsg_no_warning
+}
+
+@test "fields change at a commit: refused while the event is enabled elsewhere" {
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32'
+	echo 1 >"$TRACING/events/fhook/opens/enable"
+	echo 'dfd=$arg1:s32 filename=$arg2:string' >"$FH/opens/args"
+	run fh_put "$FH/opens/commit" 1
+	t_eq "$output" EBUSY
+	t_eq "$(cat "$FH/opens/last_error")" \
+	     "trace event fhook:opens is in use (open by perf, or enabled outside the fhook instance): its fields cannot change"
+	t_eq "$(fh_live_value opens generation)" 1
+	grep -q 'field:s32 dfd' "$TRACING/events/fhook/opens/format"
+	echo 0 >"$TRACING/events/fhook/opens/enable"
+	echo 1 >"$FH/opens/commit"
+	t_eq "$(fh_live_value opens generation)" 2
+	grep -q 'field:__data_loc char\[\] filename' "$TRACING/events/fhook/opens/format"
+	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
+}
+
+@test "perf script and trace-cmd report show the named fields" {
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string'
+	perf record -q -e fhook:opens -o "$BATS_TEST_TMPDIR/p.data" -- cat /etc/hostname >/dev/null
+	perf script -i "$BATS_TEST_TMPDIR/p.data" | grep -q 'fhook:opens: func=do_sys_openat2 .*dfd=-100 filename="/etc/hostname"'
+	trace-cmd record -q -e fhook:opens -o "$BATS_TEST_TMPDIR/t.dat" cat /etc/hostname >/dev/null
+	trace-cmd report -i "$BATS_TEST_TMPDIR/t.dat" 2>/dev/null | grep -q 'opens: .*filename="/etc/hostname"'
+}
+
+@test "rmdir removes the hook's event; a hook name that is no event name is refused" {
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32'
+	[ -d "$TRACING/events/fhook/opens" ]
+	rmdir "$FH/opens"
+	[ ! -e "$TRACING/events/fhook/opens" ]
+	mkdir "$FH/a-b"
+	echo "$OPEN_FN" >"$FH/a-b/filter"
+	echo log >"$FH/a-b/action"
+	echo 'dfd=$arg1:s32' >"$FH/a-b/args"
+	run fh_put "$FH/a-b/commit" 1
+	t_eq "$output" EINVAL
+	t_eq "$(cat "$FH/a-b/last_error")" \
+	     "a hook that logs named args needs a trace event name: letters, digits and '_', not a digit first, not fhook_call, fhook_stack or fhook_ctl"
+}

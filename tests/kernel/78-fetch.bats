@@ -119,16 +119,22 @@ EOF
 @test "fields change at a commit: refused while the event is enabled elsewhere" {
 	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32'
 	echo 1 >"$TRACING/events/fhook/opens/enable"
+	# A commit that keeps the fields keeps the event, enabled or not.
+	echo 'comm*' >"$FH/opens/comm"
+	echo 1 >"$FH/opens/commit"
+	t_eq "$(fh_live_value opens generation)" 2
+	t_eq "$(cat "$TRACING/events/fhook/opens/enable")" 1
+	echo >"$FH/opens/comm"
 	echo 'dfd=$arg1:s32 filename=$arg2:string' >"$FH/opens/args"
 	run fh_put "$FH/opens/commit" 1
 	t_eq "$output" EBUSY
 	t_eq "$(cat "$FH/opens/last_error")" \
 	     "trace event fhook:opens is in use (open by perf, or enabled outside the fhook instance): its fields cannot change"
-	t_eq "$(fh_live_value opens generation)" 1
+	t_eq "$(fh_live_value opens generation)" 2
 	grep -q 'field:s32 dfd' "$TRACING/events/fhook/opens/format"
 	echo 0 >"$TRACING/events/fhook/opens/enable"
 	echo 1 >"$FH/opens/commit"
-	t_eq "$(fh_live_value opens generation)" 2
+	t_eq "$(fh_live_value opens generation)" 3
 	grep -q 'field:__data_loc char\[\] filename' "$TRACING/events/fhook/opens/format"
 	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
 }

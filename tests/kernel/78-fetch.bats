@@ -161,3 +161,27 @@ EOF
 	t_eq "$(cat "$FH/a-b/last_error")" \
 	     "a hook that logs named args needs a trace event name: letters, digits and '_', not a digit first, not fhook_call, fhook_stack or fhook_ctl"
 }
+
+
+@test "rmdir while the event is in use: it stays, holding fhook, until let go" {
+	local i refcnt
+
+	refcnt=$(cat /sys/module/fhook/refcnt)
+	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32'
+	# Enabled outside the fhook instance, as trace-cmd or a user would.
+	echo 1 >"$TRACING/events/fhook/opens/enable"
+	kmsg_mark
+	rmdir "$FH/opens"
+	# The hook's references went with it; the event holds one.
+	t_eq "$(cat /sys/module/fhook/refcnt)" $((refcnt + 1))
+	[ -d "$TRACING/events/fhook/opens" ]
+	kmsg_since_mark | grep -q 'fhook: opens: trace event fhook:opens is in use: removed when it is not'
+	echo 0 >"$TRACING/events/fhook/opens/enable"
+	for ((i = 0; i < 50; i++)); do
+		[ -d "$TRACING/events/fhook/opens" ] || break
+		sleep 0.2
+	done
+	[ ! -d "$TRACING/events/fhook/opens" ]
+	t_eq "$(cat /sys/module/fhook/refcnt)" "$refcnt"
+	kmsg_no_warning
+}

@@ -61,6 +61,13 @@ struct fhook_event {
 
 static struct trace_event_functions fhook_event_funcs;
 
+/*
+ * Where func and caller are: after the common header, aligned as
+ * TRACE_EVENT would align them (6.1's PREEMPT_RT header is 12 bytes).
+ */
+#define FHOOK_EV_FUNC		ALIGN(sizeof(struct trace_entry), sizeof(long))
+#define FHOOK_EV_CALLER		(FHOOK_EV_FUNC + sizeof(long))
+
 /* ---- the control event ------------------------------------------------ */
 
 /*
@@ -175,14 +182,14 @@ static bool fhook_is_string(unsigned int type)
 static int fhook_event_define_fields(struct trace_event_call *call)
 {
 	struct fhook_event *ev = container_of(call, struct fhook_event, call);
-	unsigned int head = sizeof(struct trace_entry), i, t;
+	unsigned int i, t;
 	int ret;
 
-	ret = trace_define_field(call, "unsigned long", "func", head,
+	ret = trace_define_field(call, "unsigned long", "func", FHOOK_EV_FUNC,
 				 sizeof(long), 0, FILTER_OTHER);
 	if (!ret)
 		ret = trace_define_field(call, "unsigned long", "caller",
-					 head + sizeof(long), sizeof(long), 0,
+					 FHOOK_EV_CALLER, sizeof(long), 0,
 					 FILTER_OTHER);
 	for (i = 0; !ret && i < ev->fetches->nr; i++) {
 		t = ev->fetches->f[i].type;
@@ -205,7 +212,7 @@ static struct trace_event_fields fhook_event_fields[] = {
 /* Natural alignment, after func and caller; strings after all of them. */
 static void fhook_event_layout(struct fhook_event *ev)
 {
-	unsigned int off = sizeof(struct trace_entry) + 2 * sizeof(long), i;
+	unsigned int off = FHOOK_EV_CALLER + sizeof(long), i;
 	unsigned int size;
 
 	for (i = 0; i < ev->fetches->nr; i++) {
@@ -285,9 +292,8 @@ static enum print_line_t fhook_event_print(struct trace_iterator *iter,
 		return trace_handle_return(s);
 	}
 	trace_seq_printf(s, "func=%ps caller=%pS",
-			 *(void *const *)(rec + sizeof(struct trace_entry)),
-			 *(void *const *)(rec + sizeof(struct trace_entry) +
-					  sizeof(long)));
+			 *(void *const *)(rec + FHOOK_EV_FUNC),
+			 *(void *const *)(rec + FHOOK_EV_CALLER));
 	for (i = 0; i < ev->fetches->nr; i++) {
 		f = &ev->fetches->f[i];
 		type = f->type;
@@ -646,9 +652,8 @@ static void fhook_ev_fill(const struct fhook_event *ev, void *rec,
 	char *p = rec;
 	int n;
 
-	*(unsigned long *)(p + sizeof(struct trace_entry)) = call->ip;
-	*(unsigned long *)(p + sizeof(struct trace_entry) + sizeof(long)) =
-		call->caller;
+	*(unsigned long *)(p + FHOOK_EV_FUNC) = call->ip;
+	*(unsigned long *)(p + FHOOK_EV_CALLER) = call->caller;
 	for (i = 0; i < ev->fetches->nr; i++) {
 		f = &ev->fetches->f[i];
 		size = ev->field[i].size;

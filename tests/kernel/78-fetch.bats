@@ -76,10 +76,16 @@ EOF
 
 @test "a log hook with named args has its event fhook:NAME, fields typed" {
 	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'
-	local fmt=$TRACING/events/fhook/opens/format
-	grep -q $'\tfield:s32 dfd;\toffset:24;\tsize:4;\tsigned:1;' "$fmt"
-	grep -q $'\tfield:__data_loc char\[\] filename;\toffset:28;\tsize:4;\tsigned:1;' "$fmt"
-	grep -q $'\tfield:u64 flags;\toffset:32;\tsize:8;\tsigned:0;' "$fmt"
+	local fmt=$TRACING/events/fhook/opens/format base
+	# After the common header (16 bytes on 6.1 RT, 8 elsewhere): func,
+	# caller, then the fields in order, naturally aligned.
+	base=$(sed -n 's/^\tfield:unsigned long func;\toffset:\([0-9]*\);\tsize:8;\tsigned:0;$/\1/p' "$fmt")
+	[ -n "$base" ]
+	[ $((base % 8)) -eq 0 ]
+	grep -q $'\tfield:unsigned long caller;\toffset:'$((base + 8))$';\tsize:8;\tsigned:0;' "$fmt"
+	grep -q $'\tfield:s32 dfd;\toffset:'$((base + 16))$';\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:__data_loc char\[\] filename;\toffset:'$((base + 20))$';\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:u64 flags;\toffset:'$((base + 24))$';\tsize:8;\tsigned:0;' "$fmt"
 	grep -qF 'print fmt: "func=%ps caller=%pS dfd=%d filename=\"%s\" flags=0x%llx"' "$fmt"
 	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
 	t_eq "$(fh_live_value opens args)" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'

@@ -152,27 +152,26 @@ static int fhook_ctl_run(int (*fn)(struct fhook_event *ev),
 
 /* ---- the per-hook events --------------------------------------------- */
 
-static const char *fhook_field_type(unsigned int type)
-{
-	static const char *const names[FHOOK_NR_FTYPES] = {
-		"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
-		"u8", "u16", "u32", "u64",
-		"__data_loc char[]", "__data_loc char[]",
-	};
-
-	return names[type];
-}
-
-static const char *fhook_field_fmt(unsigned int type)
-{
-	static const char *const fmts[FHOOK_NR_FTYPES] = {
-		"%u", "%u", "%u", "%llu", "%d", "%d", "%d", "%lld",
-		"0x%x", "0x%x", "0x%x", "0x%llx",
-		"\\\"%s\\\"", "\\\"%s\\\"",
-	};
-
-	return fmts[type];
-}
+/* Per fetch type: the field's C type in the format, and its print_fmt. */
+static const struct {
+	const char *type;
+	const char *fmt;
+} fhook_field_kinds[FHOOK_NR_FTYPES] = {
+	[FHOOK_FT_U8]		= { "u8",  "%u" },
+	[FHOOK_FT_U16]		= { "u16", "%u" },
+	[FHOOK_FT_U32]		= { "u32", "%u" },
+	[FHOOK_FT_U64]		= { "u64", "%llu" },
+	[FHOOK_FT_S8]		= { "s8",  "%d" },
+	[FHOOK_FT_S16]		= { "s16", "%d" },
+	[FHOOK_FT_S32]		= { "s32", "%d" },
+	[FHOOK_FT_S64]		= { "s64", "%lld" },
+	[FHOOK_FT_X8]		= { "u8",  "0x%x" },
+	[FHOOK_FT_X16]		= { "u16", "0x%x" },
+	[FHOOK_FT_X32]		= { "u32", "0x%x" },
+	[FHOOK_FT_X64]		= { "u64", "0x%llx" },
+	[FHOOK_FT_STRING]	= { "__data_loc char[]", "\\\"%s\\\"" },
+	[FHOOK_FT_USTRING]	= { "__data_loc char[]", "\\\"%s\\\"" },
+};
 
 static bool fhook_is_string(unsigned int type)
 {
@@ -193,7 +192,7 @@ static int fhook_event_define_fields(struct trace_event_call *call)
 					 FILTER_OTHER);
 	for (i = 0; !ret && i < ev->fetches->nr; i++) {
 		t = ev->fetches->f[i].type;
-		ret = trace_define_field(call, fhook_field_type(t),
+		ret = trace_define_field(call, fhook_field_kinds[t].type,
 					 ev->fetches->f[i].name,
 					 ev->field[i].offset, ev->field[i].size,
 					 fhook_is_string(t) ||
@@ -242,7 +241,7 @@ static int fhook_event_print_fmt(struct fhook_event *ev)
 	len = scnprintf(p, size, "\"func=%%ps caller=%%pS");
 	for (i = 0; i < f->nr; i++)
 		len += scnprintf(p + len, size - len, " %s=%s", f->f[i].name,
-				 fhook_field_fmt(f->f[i].type));
+				 fhook_field_kinds[f->f[i].type].fmt);
 	len += scnprintf(p + len, size - len, "\", REC->func, REC->caller");
 	for (i = 0; i < f->nr; i++)
 		len += scnprintf(p + len, size - len,

@@ -392,28 +392,25 @@ static ssize_t fhook_args_store(struct config_item *item, const char *page,
 				size_t count)
 {
 	struct fhook *hook = to_fhook(item);
-	struct fhook_fetches *fetches, *old;
+	struct fhook_fetches *fetches = NULL, *old;
 	char err[FHOOK_ERR_MAX];
+	unsigned int n = 0;
 	int ret;
 
-	if (!fhook_looks_like_fetches(page, count)) {
-		ret = fhook_store_uint(item, page, count, &fhook_args_uint);
-		if (ret < 0)
-			return ret;
-		mutex_lock(&hook->lock);
-		old = hook->staged.fetches;
-		hook->staged.fetches = NULL;
-		mutex_unlock(&hook->lock);
-		kfree(old);
-		return ret;
-	}
-	ret = fhook_parse_fetches(page, count, &fetches, err, sizeof(err));
+	if (fhook_looks_like_fetches(page, count))
+		ret = fhook_parse_fetches(page, count, &fetches, err,
+					  sizeof(err));
+	else
+		ret = fhook_parse_uint(page, count, fhook_args_uint.min,
+				       fhook_args_uint.max, &n, err,
+				       sizeof(err));
 	if (ret)
 		return fhook_store_error(hook, "args", err, ret);
+	/* One form replaces the other, in one step for readers. */
 	mutex_lock(&hook->lock);
 	old = hook->staged.fetches;
 	hook->staged.fetches = fetches;
-	hook->staged.args = 0;
+	hook->staged.args = n;
 	mutex_unlock(&hook->lock);
 	kfree(old);
 	return count;

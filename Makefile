@@ -74,8 +74,8 @@ tests/tools/%: tests/tools/%.c | tool-deps
 # build dependencies (a fresh clone before scripts/install-deps).
 tool-deps:
 	@command -v $(CC) >/dev/null && command -v $(PKG_CONFIG) >/dev/null && \
-	$(PKG_CONFIG) --exists libconfig || { \
-		echo "No compiler, pkg-config or libconfig: run scripts/install-deps (as root, or with sudo)" >&2; \
+	$(PKG_CONFIG) --exists libconfig libbpf || { \
+		echo "No compiler, pkg-config, libconfig or libbpf: run scripts/install-deps (as root, or with sudo)" >&2; \
 		exit 1; }
 
 deps:

@@ -849,6 +849,9 @@ static ssize_t fhook_root_features_show(struct config_item *item, char *page)
 			 FHOOK_NAME_MAX, FHOOK_TAG_MAX, FHOOK_GLOBS_MAX,
 			 FHOOK_GLOB_MAX, FHOOK_INPUT_MAX, FHOOK_SYM_MAX,
 			 FHOOK_COMM_GLOB_MAX, FHOOK_PID_LIMIT);
+	len += scnprintf(page + len, PAGE_SIZE - len,
+			 " fetches=%d fetch_depth=%d", FHOOK_FETCH_MAX,
+			 FHOOK_FETCH_DEPTH);
 	len += scnprintf(page + len, PAGE_SIZE - len, "\nneeds_save_regs:%s%s\n",
 			 fhook_args_need_save_regs() ? " args" : "",
 			 fhook_redirect_needs_save_regs() ? " redirect" : "");

@@ -30,8 +30,8 @@ const struct hook_attr hook_attrs[] = {
 	  .dflt_word = "count", .export_always = true, .export_scalar = true,
 	  .scalar_ok = true, .nonempty = true, .noun = "action",
 	  .known = KNOWN(actions) },
-	{ .name = "args", .kind = AK_UINT, .offset = CFG(args), .dflt = 0,
-	  .since_0_2 = true, .limit = LIMIT(args), .min = 0 },
+	{ .name = "args", .kind = AK_ARGS, .offset = CFG(args),
+	  .since_0_2 = true, .noun = "fetch", .limit = LIMIT(args) },
 	{ .name = "stack_depth", .kind = AK_UINT, .offset = CFG(stack_depth),
 	  .dflt = 16, .since_0_2 = true, .limit = LIMIT(stack_depth),
 	  .min = 1 },
@@ -120,7 +120,14 @@ static const char *name_of(const struct hook_attr *a,
 
 static bool is_list(const struct hook_attr *a)
 {
-	return a->kind == AK_GLOBS || a->kind == AK_WORDS || a->kind == AK_PIDS;
+	return a->kind == AK_GLOBS || a->kind == AK_WORDS ||
+	       a->kind == AK_PIDS || a->kind == AK_ARGS;
+}
+
+/* args as a count: "0" is none, as mkdir gives. */
+static bool args_is_count(const struct strv *sv)
+{
+	return sv->n == 1 && sv->v[0][0] >= '0' && sv->v[0][0] <= '9';
 }
 
 /* Attribute @a of @cfg back to what mkdir gives the live configuration. */
@@ -202,6 +209,9 @@ void attr_set_text(const struct hook_attr *a, struct hook_cfg *cfg,
 	attr_clear(a, cfg);
 	if (is_list(a)) {
 		strv_add_words(cfg_strv(a, cfg), text);
+		if (a->kind == AK_ARGS && args_is_count(cfg_strv(a, cfg)) &&
+		    !strcmp(cfg_strv(a, cfg)->v[0], "0"))
+			strv_free(cfg_strv(a, cfg));
 	} else if (a->kind == AK_UINT) {
 		*cfg_ulong(a, cfg) = strtoul(text, NULL, 10);
 	} else if (a->kind == AK_NAME) {
@@ -242,6 +252,8 @@ char *attr_value(const struct hook_attr *a, const struct hook_cfg *cfg)
 {
 	char *s;
 
+	if (a->kind == AK_ARGS && !strv_of(a, cfg)->n)
+		return xstrdup("0");
 	if (is_list(a))
 		return strv_join(strv_of(a, cfg), " ");
 	if (a->kind == AK_UINT) {
@@ -286,6 +298,13 @@ void attr_json(struct json *j, const char *key, const struct hook_attr *a,
 	case AK_UINT:
 		j_num(j, key, ulong_of(a, h->cfg));
 		break;
+	case AK_ARGS:
+		sv = strv_of(a, h->cfg);
+		if (!sv->n || args_is_count(sv))
+			j_num(j, key, sv->n ? strtoul(sv->v[0], NULL, 10) : 0);
+		else
+			j_strv(j, key, sv);
+		break;
 	case AK_PIDS:
 		sv = strv_of(a, h->cfg);
 		j_open(j, key, '[');
@@ -313,6 +332,10 @@ static void export_list(FILE *f, const struct hook_attr *a,
 {
 	size_t i;
 
+	if (a->kind == AK_ARGS && args_is_count(sv)) {
+		fprintf(f, "    %s = %s;\n", a->name, sv->v[0]);
+		return;
+	}
 	if (a->export_scalar && sv->n == 1) {
 		fprintf(f, "    %s = ", a->name);
 		export_string(f, sv->v[0]);

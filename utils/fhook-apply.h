@@ -86,6 +86,8 @@ struct limits {
 	unsigned long target;		/* bytes */
 	unsigned long comm_glob;	/* bytes of one glob of "comm" */
 	unsigned long pid;		/* a value */
+	unsigned long fetches;		/* fetch specifications in args */
+	unsigned long fetch_depth;	/* +OFF() loads in one of them */
 };
 
 struct features {
@@ -128,7 +130,7 @@ struct hook_cfg {
 	struct strv notrace;
 	struct strv flags;	/* in features order, unique */
 	struct strv action;
-	unsigned long args;
+	struct strv args;	/* none; one count "N"; or fetch specs, in order */
 	unsigned long stack_depth;
 	char *target;		/* "": none; never NULL after hook_cfg_init */
 	struct strv pids;	/* decimal, sorted by value, unique */
@@ -142,6 +144,7 @@ enum attr_kind {
 	AK_WORDS,	/* struct strv of features words, in their order */
 	AK_PIDS,	/* struct strv of decimal pids, sorted by value */
 	AK_UINT,	/* unsigned long */
+	AK_ARGS,	/* struct strv: a count, or fetch specifications */
 	AK_NAME,	/* char *: one symbol name, "": none */
 	AK_BOOL,	/* enabled: a hook's, not part of struct hook_cfg */
 	AK_TAG,		/* tag: likewise */
@@ -263,6 +266,7 @@ struct phook {
 	bool optional;
 	bool skip;		/* optional and missing on this kernel */
 	struct alt_choice *alts;	/* its entries with alternatives */
+	const config_setting_t *btf_args;	/* args with names from BTF */
 	size_t nr_alts;
 };
 
@@ -313,6 +317,36 @@ void alternatives_lacking(const struct alt_choice *c, struct strv *out);
 char *alternatives_note(const struct phook *h, const struct alt_choice *c,
 			const struct symbols *sym);
 void alternatives_free(struct phook *h);
+
+/* fetchspec.c: args' NAME=FETCH[:TYPE], as module/fetch.c */
+#define FETCH_NAME_MAX	32		/* bytes of a name, NUL included */
+#define FETCH_OFF_MAX	0x7fffffff	/* of one +OFF() */
+#define FETCH_EXPR_MAX	512		/* bytes of one FETCH this tool makes */
+
+bool fetch_type_known(const char *type);
+int fetch_name_check(const char *name, char *err, size_t len);
+bool fetch_is_spec(const char *entry);
+int fetch_canonical(const struct limits *l, const char *spec, char **out,
+		    char *err, size_t len);
+size_t fetch_name_len(const char *spec);
+
+/* btfargs.c: "file->f_pos" to a fetch specification, from the kernel's BTF */
+#define BTF_DEFAULT	"/sys/kernel/btf"
+
+struct btf_src;
+
+struct btf_src *btf_src_open(const char *path);
+void btf_src_free(struct btf_src *b);
+bool btf_src_usable(struct btf_src *b, char *err, size_t len);
+int btf_resolve(struct btf_src *b, const struct limits *l, const char *func,
+		const char *mod, const char *entry, char **spec, char *err,
+		size_t len);
+
+/* args.c: a profile's args, a count or named arguments */
+void profile_parse_args(struct profile *p, struct phook *h, const config_setting_t *s);
+bool args_named(const struct hook_cfg *cfg);
+unsigned int profile_resolve_args(struct profile *p, const char *btf,
+				  bool check_only);
 
 /* selectors.c: "GLOB:mod:MODULE" and "0xHEX" tokens of filter, notrace */
 #define MOD_SELECTOR	":mod:"

@@ -35,6 +35,7 @@ struct ctx {
 	const char *profile_path;
 	const char *root;
 	const char *functions;
+	const char *btf;	/* --btf: where named args are resolved */
 	bool json;
 	bool force;		/* apply hooks too wide to record every call */
 	bool flush;		/* remove every hook: no profile */
@@ -133,6 +134,8 @@ static void print_help(FILE *f)
 		"  --root DIR         fhook's configfs directory (default %s)\n"
 		"  --functions FILE   traceable functions (default available_filter_functions\n"
 		"                     in /sys/kernel/tracing, or /sys/kernel/debug/tracing)\n"
+		"  --btf PATH         the kernel's BTF, for named args: a directory like\n"
+		"                     %s (vmlinux and modules) or one file\n"
 		"  --lock FILE        lock file (default $FHOOK_APPLY_LOCK, or %s)\n"
 		"  --lock-timeout S   wait at most S seconds for another fhook-apply to finish\n"
 		"                     (default 60; 0: fail at once)\n"
@@ -146,7 +149,7 @@ static void print_help(FILE *f)
 		"  3  failed, and every hook touched was restored (or none was touched)\n"
 		"  4  failed, and the rollback failed too: what is left is listed\n",
 		prog, prog, prog, prog, FHOOK_ROOT, FHOOK_TAG, WIDE_HOOK_MAX,
-		FHOOK_ROOT, FHOOK_LOCK);
+		FHOOK_ROOT, BTF_DEFAULT, FHOOK_LOCK);
 }
 
 static int usage_error(const char *msg, const char *arg)
@@ -235,6 +238,21 @@ static int check_symbols(struct ctx *c)
 	return 0;
 }
 
+/*
+ * Named args from BTF, for the functions the hooks name (after their
+ * alternatives are chosen).  --check only warns when there is no BTF:
+ * it checks the profile, not this kernel.
+ */
+static int resolve_args(struct ctx *c)
+{
+	if (c->popts.delete)
+		return 0;
+	if (profile_resolve_args(&c->profile, c->btf ? c->btf : BTF_DEFAULT,
+				 c->mode == MODE_CHECK))
+		return invalid(c);
+	return 0;
+}
+
 /* Hooks that record every call of too many functions: see list.c. */
 static int check_wide(struct ctx *c)
 {
@@ -271,6 +289,8 @@ static int load_profile(struct ctx *c)
 	ret = check_only(c);
 	if (!ret)
 		ret = check_symbols(c);
+	if (!ret)
+		ret = resolve_args(c);
 	if (!ret)
 		ret = check_wide(c);
 	return ret;
@@ -424,6 +444,7 @@ enum {
 	OPT_JSON,
 	OPT_ROOT,
 	OPT_FUNCTIONS,
+	OPT_BTF,
 	OPT_LOCK,
 	OPT_LOCK_TIMEOUT,
 	OPT_DELETE,
@@ -454,6 +475,7 @@ static const struct option options[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "root",		required_argument,	NULL, OPT_ROOT },
 	{ "functions",		required_argument,	NULL, OPT_FUNCTIONS },
+	{ "btf",		required_argument,	NULL, OPT_BTF },
 	{ "lock",		required_argument,	NULL, OPT_LOCK },
 	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
 	{ "top",		required_argument,	NULL, OPT_TOP },
@@ -625,6 +647,9 @@ static int parse_opt(struct ctx *c, int opt, int *ret)
 		break;
 	case OPT_FUNCTIONS:
 		c->functions = optarg;
+		break;
+	case OPT_BTF:
+		c->btf = optarg;
 		break;
 	case OPT_LOCK:
 		c->lock.path = optarg;

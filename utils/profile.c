@@ -423,6 +423,9 @@ static void parse_attr(struct profile *p, struct phook *h,
 	case AK_UINT:
 		parse_uint(p, h, a, s);
 		break;
+	case AK_ARGS:
+		profile_parse_args(p, h, s);
+		break;
 	case AK_NAME:
 		parse_name(p, h, a, s);
 		break;
@@ -475,10 +478,12 @@ static void check_commit_rules(struct profile *p, const struct phook *h)
 	if (!redirect && *c->target)
 		perr(p, member(h, "target"),
 		     "target is set but action has no redirect");
-	if (c->args && !strv_has(&c->action, "log") &&
-	    !strv_has(&c->action, "stack"))
+	if (args_named(c) && !strv_has(&c->action, "log"))
+		perr(p, member(h, "args"), "named args need action log");
+	else if (c->args.n && !strv_has(&c->action, "log") &&
+		 !strv_has(&c->action, "stack"))
 		perr(p, member(h, "args"), "args needs action log or stack");
-	if (c->args && needs_save_regs(p, h, "args"))
+	if (c->args.n && needs_save_regs(p, h, "args"))
 		perr(p, member(h, "args"),
 		     "args needs flag SAVE_REGS on this kernel");
 }

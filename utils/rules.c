@@ -47,6 +47,8 @@ static const struct limits builtin_limits = {
 	.target		= 127,
 	.comm_glob	= 64,
 	.pid		= 4194304,
+	.fetches	= 16,
+	.fetch_depth	= 8,
 };
 
 #define LIMIT(m)	{ #m, offsetof(struct limits, m) }
@@ -58,6 +60,7 @@ static const struct {
 	LIMIT(args), LIMIT(stack_depth), LIMIT(pids), LIMIT(comm),
 	LIMIT(sample), LIMIT(name), LIMIT(tag), LIMIT(globs), LIMIT(glob),
 	LIMIT(input), LIMIT(target), LIMIT(comm_glob), LIMIT(pid),
+	LIMIT(fetches), LIMIT(fetch_depth),
 };
 
 static void add_all(struct strv *sv, const char * const *words, size_t n)

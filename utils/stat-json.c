@@ -38,6 +38,7 @@ static void hook_json(struct json *j, const struct stat_ctx *sc,
 		      const struct hook_stat *h)
 {
 	const struct khook *kh = h->kh;
+	struct hook_ref ref;
 	size_t i;
 
 	j_open(j, NULL, '{');
@@ -59,7 +60,8 @@ static void hook_json(struct json *j, const struct stat_ctx *sc,
 	j_strv(j, "notrace", &kh->live.notrace);
 	j_strv(j, "flags", &kh->live.flags);
 	j_strv(j, "action", &kh->live.action);
-	j_num(j, "args", kh->live.args);
+	ref = khook_ref(kh);
+	attr_json(j, "args", attr_find("args"), &ref);
 	j_num(j, "stack_depth", kh->live.stack_depth);
 	j_str(j, "target", kh->live.target);
 	j_open(j, "pids", '[');

@@ -19,7 +19,7 @@ const char fuzz_features[] =
 	"flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT\n"
 	"actions: count log stack callers redirect\n"
 	"predicates: pids comm sample\n"
-	"limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000 name=64 tag=64 globs=256 glob=511 input=4094 target=127 comm_glob=64 pid=4194304\n"
+	"limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000 name=64 tag=64 globs=256 glob=511 input=4094 target=127 comm_glob=64 pid=4194304 fetches=16 fetch_depth=8\n"
 	"needs_save_regs:\n";
 
 /*

@@ -486,7 +486,7 @@ hooks = {
 };
 EOF2
 	run --separate-stderr -1 fa --check p.cfg
-	fa_eq "$stderr" "fhook-apply: p.cfg:5: 'args' must be an integer
+	fa_eq "$stderr" "fhook-apply: p.cfg:5: 'args' must be an integer or a list of strings
 fhook-apply: p.cfg:6: 'stack_depth' must be an integer
 fhook-apply: p.cfg:7: 'target' must be a string
 fhook-apply: p.cfg:8: 'pids' must be an integer or a list of integers

@@ -14,7 +14,7 @@ PROFILES=$TOP/profiles
 FEATURES='flags: SAVE_REGS SAVE_REGS_IF_SUPPORTED RECURSION IPMODIFY RCU PERMANENT
 actions: count log stack callers redirect
 predicates: pids comm sample
-limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000 name=64 tag=64 globs=256 glob=511 input=4094 target=127 comm_glob=64 pid=4194304
+limits: args=6 stack_depth=64 pids=64 comm=16 sample=1000000000 name=64 tag=64 globs=256 glob=511 input=4094 target=127 comm_glob=64 pid=4194304 fetches=16 fetch_depth=8
 needs_save_regs:'
 
 # bats runs a DEBUG trap before every command of a test, helpers

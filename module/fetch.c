@@ -44,7 +44,9 @@ const struct fhook_ftype fhook_ftypes[FHOOK_NR_FTYPES] = {
 };
 
 /* Field names the per-hook event has of its own, besides common_*. */
-static const char *const fhook_fetch_reserved[] = { "func", "caller" };
+static const char *const fhook_fetch_reserved[] = {
+	"func", "caller", "fhook_layout",
+};
 
 /* The bad token, cut short, for the error text. */
 #define FHOOK_TOKEN_SHOWN	64

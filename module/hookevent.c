@@ -55,6 +55,7 @@ struct fhook_event {
 	struct fhook_fetches *fetches;
 	struct fhook_event_field field[FHOOK_FETCH_MAX];
 	unsigned int size;	/* of the record without its strings */
+	u32 layout;		/* stamped in each record: fhook_event_print() */
 	char name[FHOOK_NAME_MAX + 1];
 	char *print_fmt;
 };
@@ -67,6 +68,16 @@ static struct trace_event_functions fhook_event_funcs;
  */
 #define FHOOK_EV_FUNC		ALIGN(sizeof(struct trace_entry), sizeof(long))
 #define FHOOK_EV_CALLER		(FHOOK_EV_FUNC + sizeof(long))
+#define FHOOK_EV_LAYOUT		(FHOOK_EV_CALLER + sizeof(long))
+
+/*
+ * Each event made gets a layout number of its own, written in every
+ * record.  The kernel reuses a removed event's id for the next one (the
+ * lowest free, from 6.6 on), and records of the old fields may still be
+ * in the ring buffer: a commit that changes a hook's fields replaces its
+ * event, and the new print must not read them as its own.
+ */
+static atomic_t fhook_event_layouts = ATOMIC_INIT(0);
 
 /* ---- the control event ------------------------------------------------ */
 
@@ -190,6 +201,10 @@ static int fhook_event_define_fields(struct trace_event_call *call)
 		ret = trace_define_field(call, "unsigned long", "caller",
 					 FHOOK_EV_CALLER, sizeof(long), 0,
 					 FILTER_OTHER);
+	if (!ret)
+		ret = trace_define_field(call, "u32", "fhook_layout",
+					 FHOOK_EV_LAYOUT, sizeof(u32), 0,
+					 FILTER_OTHER);
 	for (i = 0; !ret && i < ev->fetches->nr; i++) {
 		t = ev->fetches->f[i].type;
 		ret = trace_define_field(call, fhook_field_kinds[t].type,
@@ -208,10 +223,13 @@ static struct trace_event_fields fhook_event_fields[] = {
 	{}
 };
 
-/* Natural alignment, after func and caller; strings after all of them. */
+/*
+ * Natural alignment, after func, caller and fhook_layout; strings after
+ * all of them.
+ */
 static void fhook_event_layout(struct fhook_event *ev)
 {
-	unsigned int off = FHOOK_EV_CALLER + sizeof(long), i;
+	unsigned int off = FHOOK_EV_LAYOUT + sizeof(u32), i;
 	unsigned int size;
 
 	for (i = 0; i < ev->fetches->nr; i++) {
@@ -286,8 +304,9 @@ static enum print_line_t fhook_event_print(struct trace_iterator *iter,
 	ret = trace_raw_output_prep(iter, event);
 	if (ret != TRACE_TYPE_HANDLED)
 		return ret;
-	if (iter->ent_size < ev->size) {
-		trace_seq_puts(s, "(record of another layout)\n");
+	if (iter->ent_size < ev->size ||
+	    *(const u32 *)(rec + FHOOK_EV_LAYOUT) != ev->layout) {
+		trace_seq_puts(s, "(recorded with the fields before a commit)\n");
 		return trace_handle_return(s);
 	}
 	trace_seq_printf(s, "func=%ps caller=%pS",
@@ -464,6 +483,9 @@ struct fhook_event *fhook_event_create(const char *name,
 		return ERR_PTR(-ENOMEM);
 	}
 	fhook_event_layout(ev);
+	do {
+		ev->layout = atomic_inc_return(&fhook_event_layouts);
+	} while (!ev->layout);
 	ev->class.system = "fhook";
 	ev->class.reg = fhook_event_reg;
 	ev->class.fields_array = fhook_event_fields;
@@ -653,6 +675,7 @@ static void fhook_ev_fill(const struct fhook_event *ev, void *rec,
 
 	*(unsigned long *)(p + FHOOK_EV_FUNC) = call->ip;
 	*(unsigned long *)(p + FHOOK_EV_CALLER) = call->caller;
+	*(u32 *)(p + FHOOK_EV_LAYOUT) = ev->layout;
 	for (i = 0; i < ev->fetches->nr; i++) {
 		f = &ev->fetches->f[i];
 		size = ev->field[i].size;

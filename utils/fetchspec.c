@@ -20,7 +20,9 @@ static const char * const fetch_types[] = {
 };
 
 /* The field names the per-hook event has of its own, besides common_*. */
-static const char * const fetch_reserved[] = { "func", "caller" };
+static const char * const fetch_reserved[] = {
+	"func", "caller", "fhook_layout",
+};
 
 bool fetch_type_known(const char *type)
 {

@@ -26,6 +26,7 @@ teardown() {
 		echo 0 >"$ev/filter" 2>/dev/null || true
 		echo '!hist:keys=filename' >"$ev/trigger" 2>/dev/null || true
 	done
+	[ ! -d "$TRACING/instances/t78" ] || rmdir "$TRACING/instances/t78"
 	fh_teardown
 }
 
@@ -62,6 +63,7 @@ a|a fetch is NAME=FETCH[:TYPE]
 a-b=$arg1|a name is a letter or '_', then letters, digits or '_', 31 bytes at most
 func=$arg1|name 'func' is reserved
 common_pid=$arg1|name 'common_pid' is reserved
+fhook_layout=$arg1|name 'fhook_layout' is reserved
 a=$arg0|a fetch is $arg1 to $arg6 or +OFFSET(FETCH)
 a=$arg7|a fetch is $arg1 to $arg6 or +OFFSET(FETCH)
 a=$arg1:u128|unknown type: u8..u64, s8..s64, x8..x64, string or ustring
@@ -78,14 +80,15 @@ EOF
 	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'
 	local fmt=$TRACING/events/fhook/opens/format base
 	# After the common header (16 bytes on 6.1 RT, 8 elsewhere): func,
-	# caller, then the fields in order, naturally aligned.
+	# caller, fhook_layout, then the fields in order, naturally aligned.
 	base=$(sed -n 's/^\tfield:unsigned long func;\toffset:\([0-9]*\);\tsize:8;\tsigned:0;$/\1/p' "$fmt")
 	[ -n "$base" ]
 	[ $((base % 8)) -eq 0 ]
 	grep -q $'\tfield:unsigned long caller;\toffset:'$((base + 8))$';\tsize:8;\tsigned:0;' "$fmt"
-	grep -q $'\tfield:s32 dfd;\toffset:'$((base + 16))$';\tsize:4;\tsigned:1;' "$fmt"
-	grep -q $'\tfield:__data_loc char\[\] filename;\toffset:'$((base + 20))$';\tsize:4;\tsigned:1;' "$fmt"
-	grep -q $'\tfield:u64 flags;\toffset:'$((base + 24))$';\tsize:8;\tsigned:0;' "$fmt"
+	grep -q $'\tfield:u32 fhook_layout;\toffset:'$((base + 16))$';\tsize:4;\tsigned:0;' "$fmt"
+	grep -q $'\tfield:s32 dfd;\toffset:'$((base + 20))$';\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:__data_loc char\[\] filename;\toffset:'$((base + 24))$';\tsize:4;\tsigned:1;' "$fmt"
+	grep -q $'\tfield:u64 flags;\toffset:'$((base + 32))$';\tsize:8;\tsigned:0;' "$fmt"
 	grep -qF 'print fmt: "func=%ps caller=%pS dfd=%d filename=\"%s\" flags=0x%llx"' "$fmt"
 	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
 	t_eq "$(fh_live_value opens args)" 'dfd=$arg1:s32 filename=$arg2:string flags=+0($arg3):x64'
@@ -145,6 +148,39 @@ EOF
 	t_eq "$(cat "$FHI/events/fhook/opens/enable")" 1
 }
 
+@test "a commit that changes the fetches is atomic: each record all old or all new" {
+	fetch_hook t "$FT_TARGET" 'a=$arg1:u64'
+	local out=$BATS_TEST_TMPDIR/pipe reader caller i
+	# Removing an enabled event clears the instance's buffer: read it
+	# as it is written.
+	cat "$FHI/trace_pipe" >"$out" &
+	reader=$!
+	(while :; do ft_call caller_a 200 7 9; done) &
+	caller=$!
+	for i in 1 2 3 4; do
+		echo 'b=$arg2:u64 c=$arg1:s8' >"$FH/t/args"
+		echo 1 >"$FH/t/commit"
+		sleep 0.3
+		echo 'a=$arg1:u64' >"$FH/t/args"
+		echo 1 >"$FH/t/commit"
+		sleep 0.3
+	done
+	kill "$caller"
+	wait "$caller" 2>/dev/null || true
+	sleep 0.5
+	kill "$reader"
+	wait "$reader" 2>/dev/null || true
+	t_eq "$(fh_live_value t generation)" 9
+	# every record one of the two sets of fields, with the right values
+	# or, read after the commit, marked as of the fields before it (the
+	# new event may have the old one's id)
+	local good=' t: (func=fhook_test_target \[fhook_test\] caller=.* (a=7|b=9 c=7)|\(recorded with the fields before a commit\))$'
+	grep ' t: ' "$out" | grep -Ev "$good" | head -n 5 >&2 || true
+	t_eq "$(grep ' t: ' "$out" | grep -cEv "$good" || true)" 0
+	[ "$(grep -c ' t: .* a=7$' "$out")" -gt 0 ]
+	[ "$(grep -c ' t: .* b=9 c=7$' "$out")" -gt 0 ]
+}
+
 @test "perf script and trace-cmd report show the named fields" {
 	fetch_hook opens "$OPEN_FN" 'dfd=$arg1:s32 filename=$arg2:string'
 	perf record -q -e fhook:opens -o "$BATS_TEST_TMPDIR/p.data" -- cat /etc/hostname >/dev/null
@@ -189,5 +225,75 @@ EOF
 	done
 	[ ! -d "$TRACING/events/fhook/opens" ]
 	t_eq "$(cat /sys/module/fhook/refcnt)" "$refcnt"
+	kmsg_no_warning
+}
+
+# fa_events HOOK: the lines of hook HOOK's event in the fhook instance.
+fa_events() {
+	grep -v '^#' "$FHI/trace" | grep " $1: " || true
+}
+
+@test "fhook-apply resolves a struct chain from BTF: the kernel's tracepoint says the same" {
+	apply_setup
+	profile p.cfg <<'EOF'
+version = 1;
+hooks = {
+  newtask = { filter = [ "wake_up_new_task" ]; action = "log";
+              args = [ "p->pid", "p->comm", "tgid=p->tgid" ]; };
+};
+EOF
+	run --separate-stderr -0 "$APPLY" --plan p.cfg
+	# offsets differ between these kernels: only their shape is fixed
+	grep -Eq "'pid=\+[0-9]+\(\\\$arg1\):s32 comm=\+[0-9]+\(\\\$arg1\):string tgid=\+[0-9]+\(\\\$arg1\):s32' > " <<<"$output"
+	run --separate-stderr -0 "$APPLY" p.cfg
+	# the module reads back what fhook-apply resolved
+	run --separate-stderr -0 "$APPLY" --diff p.cfg
+	t_eq "$output" ""
+	# both events in an instance of their own (fhook's may hold only fhook's)
+	local t=$TRACING/instances/t78 i
+	mkdir "$t"
+	echo 1 >"$t/events/fhook/newtask/enable"
+	echo 1 >"$t/events/sched/sched_wakeup_new/enable"
+	for ((i = 0; i < 5; i++)); do
+		/bin/true
+	done
+	echo 0 >"$t/tracing_on"
+	echo 0 >"$FH/newtask/enabled"
+	local ours theirs
+	ours=$(grep ' newtask: ' "$t/trace" |
+	       sed -n 's/.* pid=\([0-9]*\) comm="\([^"]*\)" tgid=\([0-9]*\)$/\1 \2 \3/p' | sort)
+	theirs=$(grep ' sched_wakeup_new: ' "$t/trace" |
+		 sed -n 's/.* comm=\(.*\) pid=\([0-9]*\) prio=.*/\2 \1/p' | sort)
+	[ "$(wc -l <<<"$ours")" -ge 5 ]
+	# the same tasks; each a new process here, so its tgid is its pid
+	t_eq "$(cut -d' ' -f1,2 <<<"$ours")" "$theirs"
+	t_eq "$(awk '$1 != $3' <<<"$ours")" ""
+	echo 0 >"$t/events/fhook/newtask/enable"
+	echo 0 >"$t/events/sched/sched_wakeup_new/enable"
+}
+
+@test "files.cfg: opens, execs, unlinks and renames logged by name" {
+	apply_setup
+	local p=$PROFILES/files.cfg d=$BATS_TEST_TMPDIR
+	kmsg_mark
+	run --separate-stderr -0 "$APPLY" --check-symbols "$p"
+	t_eq "$stderr" ""
+	run --separate-stderr -0 "$APPLY" "$p"
+	t_eq "$stderr" ""
+	# what the module reads back is what fhook-apply resolved
+	run --separate-stderr -0 "$APPLY" --diff "$p"
+	t_eq "$output" ""
+	cat /etc/hostname >/dev/null
+	echo x >"$d/old"
+	mv "$d/old" "$d/new"
+	rm "$d/new"
+	for h in files_open files_exec files_unlink files_rename; do
+		echo 0 >"$FH/$h/enabled"
+	done
+	fa_events files_open | grep -Eq ' files_open: func=do_sys_openat2 caller=[^ ]+ dfd=-100 filename="/etc/hostname" flags=0x[0-9a-f]+ mode=0$'
+	fa_events files_open | grep -q "filename=\"$d/old\" flags=0x[0-9a-f]*241 mode=438\$"
+	fa_events files_exec | grep -q ' files_exec: func=security_bprm_check caller=[^ ]* filename="\(/usr\)\?/bin/mv" interp="\(/usr\)\?/bin/mv"$'
+	fa_events files_rename | grep -q ' files_rename: func=vfs_rename caller=[^ ]* old="old" new="new"$'
+	fa_events files_unlink | grep -Eq ' files_unlink: func=vfs_unlink caller=[^ ]+ name="new" ino=[1-9][0-9]*$'
 	kmsg_no_warning
 }

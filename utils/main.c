@@ -240,15 +240,22 @@ static int check_symbols(struct ctx *c)
 
 /*
  * Named args from BTF, for the functions the hooks name (after their
- * alternatives are chosen).  --check only warns when there is no BTF:
- * it checks the profile, not this kernel.
+ * alternatives are chosen), from --btf or the running kernel's.  The
+ * checks need no kernel: --check resolves them only from --btf, and
+ * --check-symbols and --list against another kernel's --functions too;
+ * without readable BTF they warn.  Applying, planning and diffing need
+ * them resolved.
  */
 static int resolve_args(struct ctx *c)
 {
-	if (c->popts.delete)
+	bool check = c->mode == MODE_CHECK || c->mode == MODE_CHECK_SYMBOLS ||
+		     c->mode == MODE_LIST;
+
+	if (c->popts.delete ||
+	    (!c->btf && (c->mode == MODE_CHECK || (check && c->functions))))
 		return 0;
 	if (profile_resolve_args(&c->profile, c->btf ? c->btf : BTF_DEFAULT,
-				 c->mode == MODE_CHECK))
+				 check))
 		return invalid(c);
 	return 0;
 }

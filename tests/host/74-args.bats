@@ -266,7 +266,7 @@ fhook-apply: p.cfg:10: args: more than 16 fetches
 fhook-apply: p.cfg: 16 errors, nothing applied"
 }
 
-@test "without BTF, names are an error to apply or plan, a warning to --check" {
+@test "without BTF, names are an error to apply or plan, a warning to the checks" {
 	profile p.cfg <<'EOF'
 version = 1;
 hooks = {
@@ -283,6 +283,21 @@ fhook-apply: p.cfg: 1 error, nothing applied"
 	fa_eq "$(tree_state)" "$before"
 	run --separate-stderr -0 fa --btf "$BATS_TEST_TMPDIR/none" --check p.cfg
 	[[ "$stderr" == "fhook-apply: p.cfg:3: warning: args: cannot read the kernel's BTF"* ]]
+	run --separate-stderr -0 fa --check p.cfg
+	fa_eq "$stderr" ""
+	# another kernel's function list: its BTF only from --btf
+	echo vfs_read >funcs
+	run --separate-stderr -0 fa --btf "$BATS_TEST_TMPDIR/none" --check-symbols --functions funcs p.cfg
+	[[ "$stderr" == "fhook-apply: p.cfg:3: warning: args: cannot read the kernel's BTF"* ]]
+	run --separate-stderr -0 fa --check-symbols --functions funcs p.cfg
+	fa_eq "$stderr" ""
+	sed -i 's/"count"/"cnt"/' p.cfg
+	run --separate-stderr -0 fa --check-symbols --functions funcs p.cfg
+	run --separate-stderr -1 fa --btf "$BTF" --check-symbols --functions funcs p.cfg
+	[[ "$stderr" == "fhook-apply: p.cfg:3: args: 'cnt': vfs_read has no parameter 'cnt': its parameters are file, buf, count, pos"* ]]
+	run --separate-stderr -0 fa --check p.cfg
+	run --separate-stderr -1 fa --btf "$BTF" --check p.cfg
+	sed -i 's/"cnt"/"count"/' p.cfg
 	# a directory without vmlinux, and a file that is no BTF
 	mkdir empty
 	run --separate-stderr -1 fa --btf empty --plan p.cfg

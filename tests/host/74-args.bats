@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Named args: explicit fetch specifications spelt as the module reads
 # them back, and names resolved from BTF.  The BTF is a small kernel-like
-# one built here (gcc -g, then pahole -J), laid out as /sys/kernel/btf:
+# one built here (gcc -g, then pahole), laid out as /sys/kernel/btf:
 # "vmlinux" and one module, "mymod"; the guest suite 78-fetch resolves
 # names from the real kernels' BTF.
 
@@ -48,10 +48,13 @@ EOF
 long mod_write(struct file *filp, unsigned long n) { return (long)filp + n; }
 EOF
 	mkdir -p "$d/btf"
-	gcc -g -O0 -c -o "$d/btf/vmlinux" "$d/vmlinux.c"
-	gcc -g -O0 -c -o "$d/btf/mymod" "$d/mymod.c"
-	pahole -J "$d/btf/vmlinux"
-	pahole -J --btf_base "$d/btf/vmlinux" "$d/btf/mymod"
+	gcc -g -O0 -c -o "$d/vmlinux.o" "$d/vmlinux.c"
+	gcc -g -O0 -c -o "$d/mymod.o" "$d/mymod.c"
+	# raw BTF, as /sys/kernel/btf has it (pahole -J would need
+	# llvm-objcopy to put it in the ELF file); the module's split on it
+	pahole --btf_encode_detached="$d/btf/vmlinux" "$d/vmlinux.o"
+	pahole --btf_base "$d/btf/vmlinux" \
+		--btf_encode_detached="$d/btf/mymod" "$d/mymod.o"
 }
 
 setup() {

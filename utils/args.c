@@ -130,7 +130,7 @@ void profile_parse_args(struct profile *p, struct phook *h, const config_setting
 
 bool args_named(const struct hook_cfg *cfg)
 {
-	return cfg->args.n && !isdigit((unsigned char)cfg->args.v[0][0]);
+	return cfg->args.n && !args_count_form(&cfg->args);
 }
 
 /*
@@ -159,26 +159,29 @@ static int args_function(const char *tok, char **func, char **mod,
 	return 0;
 }
 
-/* The hook's list for one function into @out; errors at the entries. */
+/*
+ * The hook's list for one function into @out; errors at the entries.
+ * Specifications are canonical in @h->cfg.args already, one for each
+ * entry of the profile's list, in its order; BTF names are resolved.
+ */
 static int args_for(struct profile *p, const struct phook *h,
-		    struct btf_src *b, const char *func, const char *mod,
-		    struct strv *out)
+		    const struct strv *words, struct btf_src *b,
+		    const char *func, const char *mod, struct strv *out)
 {
-	const config_setting_t *s = h->btf_args, *e;
 	char err[ARGS_ERR_MAX], *spec;
-	unsigned int i, n = config_setting_length(s);
-	const char *word;
 	int ret = 0;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, i);
-		word = config_setting_get_string(e);
-		if (fetch_is_spec(word)) {
-			fetch_canonical(&p->feat->limits, word, &spec, err,
-					sizeof(err));
-		} else if (btf_resolve(b, &p->feat->limits, func, mod, word,
-				       &spec, err, sizeof(err))) {
-			profile_diag(p, false, e, "args: '%s': %s", word, err);
+	for (i = 0; i < words->n; i++) {
+		if (fetch_is_spec(words->v[i])) {
+			strv_add(out, words->v[i]);
+			continue;
+		}
+		if (btf_resolve(b, &p->feat->limits, func, mod, words->v[i],
+				&spec, err, sizeof(err))) {
+			profile_diag(p, false,
+				     config_setting_get_elem(h->btf_args, i),
+				     "args: '%s': %s", words->v[i], err);
 			ret = -EINVAL;
 			continue;
 		}
@@ -218,7 +221,8 @@ static void args_resolve_hook(struct profile *p, struct phook *h,
 			profile_diag(p, false, h->btf_args, "args: %s", err);
 			break;
 		}
-		if (args_for(p, h, b, func, mod, first_func ? &next : &first)) {
+		if (args_for(p, h, &h->cfg.args, b, func, mod,
+			     first_func ? &next : &first)) {
 			free(func);
 			free(mod);
 			break;

@@ -124,8 +124,8 @@ static bool is_list(const struct hook_attr *a)
 	       a->kind == AK_PIDS || a->kind == AK_ARGS;
 }
 
-/* args as a count: "0" is none, as mkdir gives. */
-static bool args_is_count(const struct strv *sv)
+/* args as a count, not fetch specifications ("0" reads back as none). */
+bool args_count_form(const struct strv *sv)
 {
 	return sv->n == 1 && sv->v[0][0] >= '0' && sv->v[0][0] <= '9';
 }
@@ -209,7 +209,7 @@ void attr_set_text(const struct hook_attr *a, struct hook_cfg *cfg,
 	attr_clear(a, cfg);
 	if (is_list(a)) {
 		strv_add_words(cfg_strv(a, cfg), text);
-		if (a->kind == AK_ARGS && args_is_count(cfg_strv(a, cfg)) &&
+		if (a->kind == AK_ARGS && args_count_form(cfg_strv(a, cfg)) &&
 		    !strcmp(cfg_strv(a, cfg)->v[0], "0"))
 			strv_free(cfg_strv(a, cfg));
 	} else if (a->kind == AK_UINT) {
@@ -300,7 +300,7 @@ void attr_json(struct json *j, const char *key, const struct hook_attr *a,
 		break;
 	case AK_ARGS:
 		sv = strv_of(a, h->cfg);
-		if (!sv->n || args_is_count(sv))
+		if (!sv->n || args_count_form(sv))
 			j_num(j, key, sv->n ? strtoul(sv->v[0], NULL, 10) : 0);
 		else
 			j_strv(j, key, sv);
@@ -332,7 +332,7 @@ static void export_list(FILE *f, const struct hook_attr *a,
 {
 	size_t i;
 
-	if (a->kind == AK_ARGS && args_is_count(sv)) {
+	if (a->kind == AK_ARGS && args_count_form(sv)) {
 		fprintf(f, "    %s = %s;\n", a->name, sv->v[0]);
 		return;
 	}

@@ -345,6 +345,7 @@ int btf_resolve(struct btf_src *b, const struct limits *l, const char *func,
 /* args.c: a profile's args, a count or named arguments */
 void profile_parse_args(struct profile *p, struct phook *h, const config_setting_t *s);
 bool args_named(const struct hook_cfg *cfg);
+bool args_count_form(const struct strv *sv);
 unsigned int profile_resolve_args(struct profile *p, const char *btf,
 				  bool check_only);
 

@@ -19,6 +19,8 @@
 
 #include "compat.h"
 #include "fhook.h"
+/* The events' inline trace_*() calls; events.c defines the events. */
+#include "fhook_trace.h"
 
 /*
  * Frames an unwind from an action passes before it reaches the hooked
@@ -106,25 +108,30 @@ static int fhook_unwind(const struct fhook_call *call, unsigned long *buf,
 	return -1;
 }
 
-/* The caller: parent_ip, unless the graph tracer may have replaced it. */
-static unsigned long fhook_caller(struct fhook_call *call)
+/* The caller when the graph tracer may have replaced parent_ip. */
+static noinline void fhook_caller_unwind(struct fhook_call *call)
 {
 	unsigned long *buf;
 	unsigned int nr;
 	int at;
 
+	buf = fhook_scratch_get();
+	if (!buf)
+		return;
+	at = fhook_unwind(call, buf, FHOOK_UNWIND_SKIP + 2, &nr);
+	if (at >= 0)
+		call->caller = buf[at];
+	fhook_scratch_put();
+}
+
+/* The caller: parent_ip, unless the graph tracer may have replaced it. */
+static __always_inline unsigned long fhook_caller(struct fhook_call *call)
+{
 	if (call->caller)
 		return call->caller;
 	call->caller = call->parent_ip;
-	if (!fhook_graph_may_hide(current))
-		return call->caller;
-	buf = fhook_scratch_get();
-	if (buf) {
-		at = fhook_unwind(call, buf, FHOOK_UNWIND_SKIP + 2, &nr);
-		if (at >= 0)
-			call->caller = buf[at];
-		fhook_scratch_put();
-	}
+	if (unlikely(fhook_graph_may_hide(current)))
+		fhook_caller_unwind(call);
 	return call->caller;
 }
 
@@ -147,14 +154,16 @@ static __always_inline void fhook_act_count(struct fhook_call *call)
 		fhook_funcs_inc(f, idx);
 }
 
-static void fhook_act_log(struct fhook_call *call)
+/*
+ * Log with arguments: apart, so that the common log without any has no
+ * array to clear (kernels built with INIT_STACK_ALL_ZERO clear every
+ * local array on entry) and no stack canary.
+ */
+static noinline void fhook_log_args(struct fhook_call *call)
 {
 	unsigned long args[FHOOK_ARGS_MAX];
 	unsigned int n;
 
-	if (!call->record)
-		return;
-	fhook_caller(call);
 	if (call->live->event) {
 		/* Every register argument: the fetches say which they use. */
 		for (n = 0; n < FHOOK_ARGS_MAX; n++)
@@ -163,7 +172,24 @@ static void fhook_act_log(struct fhook_call *call)
 		return;
 	}
 	n = fhook_read_args(call, args);
-	fhook_trace_call(call, args, n);
+	trace_fhook_call(call->live->name, call->live->name_len, call->ip,
+			 call->caller, args, n);
+}
+
+static __always_inline void fhook_act_log(struct fhook_call *call)
+{
+	/* A valid source for the event's copy of no arguments. */
+	static const unsigned long no_args[1];
+
+	if (!call->record)
+		return;
+	fhook_caller(call);
+	if (call->live->event || call->live->cfg.args) {
+		fhook_log_args(call);
+		return;
+	}
+	trace_fhook_call(call->live->name, call->live->name_len, call->ip,
+			 call->caller, no_args, 0);
 }
 
 static void fhook_act_stack(struct fhook_call *call)
@@ -186,7 +212,8 @@ static void fhook_act_stack(struct fhook_call *call)
 		call->caller = buf[at];
 	fhook_caller(call);
 	n = fhook_read_args(call, args);
-	fhook_trace_stack(call, args, n, buf + at, min(depth, nr - at));
+	trace_fhook_stack(call->live->name, call->live->name_len, call->ip,
+			  call->caller, args, n, buf + at, min(depth, nr - at));
 	fhook_scratch_put();
 }
 
@@ -348,4 +375,58 @@ void notrace fhook_callback(unsigned long ip, unsigned long parent_ip,
 		ftrace_test_recursion_unlock(bit);
 out:
 	preempt_enable_notrace();
+}
+
+/*
+ * A hook whose one action is log, with no predicate and no sampling, gets
+ * a callback of its own (fhook_callback_pick()): log is the action whose
+ * cost people compare with the function tracer's, and the generic
+ * callback's walk of predicates, sampling and the action mask is a fifth
+ * of it.  The same checks in the same order, only those this hook needs;
+ * preemption is off (the recursion lock, ours or ftrace's, disables it).
+ */
+static __always_inline void fhook_log_call(struct fhook_ops *fops,
+					   unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_regs *fregs)
+{
+	struct fhook_call call = {
+		.ip = ip, .parent_ip = parent_ip, .fregs = fregs,
+		.record = true,
+	};
+
+	call.pc = this_cpu_ptr(fops->cpu);
+	call.live = READ_ONCE(call.pc->active);
+	if (unlikely(!call.live || call.live->fops != fops))
+		return;
+	local64_inc(&call.pc->hits);
+	if (unlikely(call.live->needs_rcu && !rcu_is_watching())) {
+		local64_inc(&call.pc->missed);
+		return;
+	}
+	fhook_act_log(&call);
+}
+
+void notrace fhook_callback_log(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct fhook_ops *fops = to_fhook_ops(op);
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (unlikely(bit < 0)) {
+		fhook_note_missed(fops);
+		return;
+	}
+	fhook_log_call(fops, ip, parent_ip, fregs);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* With RECURSION, ftrace's assist function holds the recursion lock. */
+void notrace fhook_callback_log_nolock(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *op,
+				       struct ftrace_regs *fregs)
+{
+	fhook_log_call(to_fhook_ops(op), ip, parent_ip, fregs);
 }

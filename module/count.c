@@ -17,7 +17,7 @@
 #include "fhook.h"
 
 /* A call the recursion lock turned away: count it, off the fast path. */
-static noinline void fhook_note_missed(struct fhook_ops *fops)
+noinline void fhook_note_missed(struct fhook_ops *fops)
 {
 	preempt_disable_notrace();
 	local64_inc(&this_cpu_ptr(fops->cpu)->missed);
@@ -74,12 +74,28 @@ void notrace fhook_callback_count_nolock(unsigned long ip,
 	fhook_count_call(to_fhook_ops(op), ip);
 }
 
-/* The callback for the ops of a new configuration @cfg. */
+/*
+ * The callback for the ops of a new configuration @cfg: one that does only
+ * what @cfg needs where there is one (count alone, or log alone without
+ * sampling; no predicate), else the generic fhook_callback().
+ */
 ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg)
 {
-	if (cfg->actions != BIT(FHOOK_ACT_COUNT) || cfg->nr_pids || cfg->comm)
+	bool nolock = cfg->flags & FTRACE_OPS_FL_RECURSION;
+
+	if (cfg->nr_pids || cfg->comm)
 		return fhook_callback;
-	if (cfg->flags & FTRACE_OPS_FL_RECURSION)
-		return fhook_callback_count_nolock;
-	return fhook_callback_count;
+	if (cfg->actions == BIT(FHOOK_ACT_COUNT))
+		return nolock ? fhook_callback_count_nolock :
+				fhook_callback_count;
+	if (cfg->actions == BIT(FHOOK_ACT_LOG) && cfg->sample <= 1)
+		return nolock ? fhook_callback_log_nolock : fhook_callback_log;
+	return fhook_callback;
+}
+
+/* Does @func count no hits apart, so that they are its counters' sum? */
+bool fhook_callback_counts_only(ftrace_func_t func)
+{
+	return func == fhook_callback_count ||
+	       func == fhook_callback_count_nolock;
 }

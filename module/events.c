@@ -36,21 +36,6 @@ const char *fhook_print_stack(struct trace_seq *p, const unsigned long *stack,
 	return ret;
 }
 
-void fhook_trace_call(const struct fhook_call *call, const unsigned long *args,
-		      unsigned int nr_args)
-{
-	trace_fhook_call(call->live->name, call->ip, call->caller, args,
-			 nr_args);
-}
-
-void fhook_trace_stack(const struct fhook_call *call,
-		       const unsigned long *args, unsigned int nr_args,
-		       const unsigned long *stack, unsigned int nr_stack)
-{
-	trace_fhook_stack(call->live->name, call->ip, call->caller, args,
-			  nr_args, stack, nr_stack);
-}
-
 struct trace_array *fhook_events_instance(void)
 {
 	return fhook_instance;

@@ -230,6 +230,7 @@ struct fhook_live {
 	struct fhook_ops *fops;
 	struct fhook *hook;
 	const char *name;		/* the hook's, for trace records */
+	unsigned int name_len;		/* strlen(name) */
 	struct fhook_config cfg;
 	u64 generation;
 	bool gone;		/* a redirect whose function or target left */
@@ -376,6 +377,11 @@ void fhook_callback(unsigned long ip, unsigned long parent_ip,
 		    struct ftrace_ops *op, struct ftrace_regs *fregs);
 bool fhook_args_need_save_regs(void);
 bool fhook_redirect_needs_save_regs(void);
+void fhook_callback_log(unsigned long ip, unsigned long parent_ip,
+			struct ftrace_ops *op, struct ftrace_regs *fregs);
+void fhook_callback_log_nolock(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op,
+			       struct ftrace_regs *fregs);
 
 /* count.c: the callbacks of a hook that only counts */
 void fhook_callback_count(unsigned long ip, unsigned long parent_ip,
@@ -384,6 +390,8 @@ void fhook_callback_count_nolock(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_ops *op,
 				 struct ftrace_regs *fregs);
 ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
+bool fhook_callback_counts_only(ftrace_func_t func);
+void fhook_note_missed(struct fhook_ops *fops);
 
 /*
  * The start of kernel/trace/trace.h's struct ftrace_hash, private to the
@@ -537,11 +545,6 @@ void fhook_snapshots_free(struct fhook *hook);
 /* events.c: the trace events and the fhook tracefs instance */
 int fhook_events_init(void);
 void fhook_events_exit(void);
-void fhook_trace_call(const struct fhook_call *call, const unsigned long *args,
-		      unsigned int nr_args);
-void fhook_trace_stack(const struct fhook_call *call,
-		       const unsigned long *args, unsigned int nr_args,
-		       const unsigned long *stack, unsigned int nr_stack);
 
 /* hookevent.c: the trace event fhook:<hook> of a hook with named args */
 int fhook_hookevents_init(void);

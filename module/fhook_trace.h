@@ -26,16 +26,24 @@ const char *fhook_print_stack(struct trace_seq *p, const unsigned long *stack,
 #define FHOOK_TRACE_ULONG	4
 #endif
 
+/*
+ * The hook's name is a char array whose length the caller knows (@hook_len,
+ * without the NUL): in the format and to filters it is the same
+ * `__data_loc char[]` as __string() makes, without a strlen() and a
+ * strcpy() on every call.
+ */
 TRACE_EVENT(fhook_call,
-	    TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
+	    TP_PROTO(const char *hook, unsigned int hook_len,
+		     unsigned long func, unsigned long caller,
 		     const unsigned long *args, unsigned int nr_args),
-	    TP_ARGS(hook, func, caller, args, nr_args),
-	    TP_STRUCT__entry(__string(hook, hook)
+	    TP_ARGS(hook, hook_len, func, caller, args, nr_args),
+	    TP_STRUCT__entry(__dynamic_array(char, hook, hook_len + 1)
 			     __field(unsigned long, func)
 			     __field(unsigned long, caller)
 			     __field(unsigned int, nr_args)
 			     __dynamic_array(unsigned long, args, nr_args)),
-	    TP_fast_assign(strcpy(__get_str(hook), hook);
+	    TP_fast_assign(memcpy(__get_dynamic_array(hook), hook,
+				  hook_len + 1);
 			   __entry->func = func;
 			   __entry->caller = caller;
 			   __entry->nr_args = nr_args;
@@ -48,18 +56,21 @@ TRACE_EVENT(fhook_call,
 );
 
 TRACE_EVENT(fhook_stack,
-	    TP_PROTO(const char *hook, unsigned long func, unsigned long caller,
+	    TP_PROTO(const char *hook, unsigned int hook_len,
+		     unsigned long func, unsigned long caller,
 		     const unsigned long *args, unsigned int nr_args,
 		     const unsigned long *stack, unsigned int nr_stack),
-	    TP_ARGS(hook, func, caller, args, nr_args, stack, nr_stack),
-	    TP_STRUCT__entry(__string(hook, hook)
+	    TP_ARGS(hook, hook_len, func, caller, args, nr_args, stack,
+		    nr_stack),
+	    TP_STRUCT__entry(__dynamic_array(char, hook, hook_len + 1)
 			     __field(unsigned long, func)
 			     __field(unsigned long, caller)
 			     __field(unsigned int, nr_args)
 			     __field(unsigned int, nr_stack)
 			     __dynamic_array(unsigned long, args, nr_args)
 			     __dynamic_array(unsigned long, stack, nr_stack)),
-	    TP_fast_assign(strcpy(__get_str(hook), hook);
+	    TP_fast_assign(memcpy(__get_dynamic_array(hook), hook,
+				  hook_len + 1);
 			   __entry->func = func;
 			   __entry->caller = caller;
 			   __entry->nr_args = nr_args;

@@ -396,6 +396,7 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	}
 	live->hook = hook;
 	live->name = config_item_name(&hook->group.cg_item);
+	live->name_len = strlen(live->name);
 	for (i = 0; i < FHOOK_NR_ACTIONS; i++) {
 		if (!fhook_has(cfg, i))
 			continue;
@@ -406,7 +407,8 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	live->fops = fhook_ops_alloc(hook, cfg);
 	ret = live->fops ? 0 : -ENOMEM;
 	if (!ret)
-		live->count_hits = live->fops->ops.func != fhook_callback;
+		live->count_hits =
+			fhook_callback_counts_only(live->fops->ops.func);
 	if (!ret)
 		ret = fhook_live_funcs(hook, live);
 	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
@@ -806,6 +808,7 @@ static struct fhook_live *fhook_live_clone(struct fhook_live *prev,
 	}
 	live->hook = prev->hook;
 	live->name = prev->name;
+	live->name_len = prev->name_len;
 	live->generation = prev->generation;
 	live->needs_rcu = prev->needs_rcu;
 	live->records = prev->records;

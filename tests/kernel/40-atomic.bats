@@ -18,6 +18,8 @@ setup_file() {
 
 teardown() {
 	[ -z "${HAMMERS:-}" ] || kill $HAMMERS 2>/dev/null || true
+	echo '!hist:keys=func' >"$FHI/events/fhook/fhook_call/trigger" \
+		2>/dev/null || true
 	fh_teardown
 }
 
@@ -142,6 +144,46 @@ commit_loop() {
 0 $FN_B"
 	echo 1 >"$FH/cb/reset"
 	t_eq "$(fh_hits cb)" 0
+}
+
+@test "switching between the log callback and the general one logs every call once" {
+	local i n ev=$FHI/events/fhook/fhook_call
+	local rounds=$((COMMITS / 3 > 8 ? COMMITS / 3 : 8))
+
+	fh_need_config CONFIG_HIST_TRIGGERS
+	# log alone runs the log callback; log with count, or with a comm
+	# predicate, the general one. Every call must give one record and
+	# one hit, whichever callback saw it. A hist trigger counts the
+	# records: unlike the ring buffer, it never overwrites one.
+	echo 'hist:keys=func' >"$ev/trigger"
+	fh_hook lg "$FN_A $FN_B"
+	echo log >"$FH/lg/action"
+	echo 1 >"$FH/lg/commit"
+	echo 1 >"$FH/lg/enabled"
+	grep -q "^$FN_A .*(fhook_callback_log+" "$TRACING/enabled_functions"
+	start_hammer "$SYS_A" "$BATS_TEST_TMPDIR/a"
+	sleep 0.2
+	# Whole rounds of four, so that the last configuration is log alone.
+	for ((i = 0; i < (rounds + 3) / 4 * 4; i++)); do
+		case $((i % 4)) in
+		0) echo "count log" >"$FH/lg/action" ;;
+		1) echo log >"$FH/lg/action" ;;
+		2) echo '*' >"$FH/lg/comm" ;;
+		3) echo >"$FH/lg/comm" ;;
+		esac
+		echo 1 >"$FH/lg/commit"
+		((i % 4 != 0)) ||
+			grep -q "^$FN_A .*(fhook_callback+" \
+				"$TRACING/enabled_functions"
+	done
+	stop_hammers
+	n=$(cat "$BATS_TEST_TMPDIR/a")
+	echo "calls of A: $n over $i commits" >&3
+	[ "$n" -gt 0 ]
+	t_eq "$(fh_hits lg)" "$n"
+	t_eq "$(cat "$FH/lg/missed")" 0
+	t_eq "$(sed -n 's/^ *Hits: //p' "$ev/hist")" "$n"
+	echo '!hist:keys=func' >"$ev/trigger"
 }
 
 @test "disable and enable while the function is hammered" {

@@ -27,27 +27,58 @@ noinline void fhook_note_missed(struct fhook_ops *fops)
 /*
  * Count one call, preemption off.  As fhook_callback() explains, only the
  * ops of this CPU's active configuration may act.  A call of a function
- * the set lost (a module's, being unloaded) still counts as a hit.
+ * the set lost (a module's, being unloaded) still counts as a hit.  @one:
+ * the set was one function at commit, so a call is of it but for a module
+ * event since; a compile-time constant, so that the one-function
+ * callbacks carry no hash walk, whose registers and table mask the
+ * compiler would otherwise set up on every call.
  */
-static __always_inline void fhook_count_call(struct fhook_ops *fops,
-					     unsigned long ip)
+static __always_inline void fhook_count_ip(struct fhook_funcs *f,
+					   struct fhook_cpu __percpu *cpu,
+					   unsigned long ip)
 {
-	struct fhook_cpu __percpu *cpu = fops->cpu;
-	struct fhook_live *live = this_cpu_read(cpu->active);
-	int idx;
+	int idx = fhook_funcs_index(f, ip);
 
-	if (unlikely(!live || live->fops != fops))
-		return;
-	idx = fhook_funcs_index(live->funcs, ip);
 	if (likely(idx >= 0))
-		fhook_funcs_inc(live->funcs, idx);
+		fhook_funcs_inc(f, idx);
 	else
 		local64_inc(this_cpu_ptr(&cpu->hits));
 }
 
-void notrace fhook_callback_count(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs)
+/*
+ * A one-function callback's call of another function: the set grew
+ * while its ops stayed registered (a module brought a match, hook.c's
+ * module events), or lost the function.  Out of line and rare.
+ */
+static noinline void fhook_count_other(struct fhook_funcs *f,
+				       struct fhook_cpu __percpu *cpu,
+				       unsigned long ip)
+{
+	fhook_count_ip(f, cpu, ip);
+}
+
+static __always_inline void fhook_count_call(struct fhook_ops *fops,
+					     unsigned long ip, bool one)
+{
+	struct fhook_cpu __percpu *cpu = fops->cpu;
+	struct fhook_live *live = this_cpu_read(cpu->active);
+	struct fhook_funcs *f;
+
+	if (unlikely(!live || live->fops != fops))
+		return;
+	f = live->funcs;
+	if (!one)
+		fhook_count_ip(f, cpu, ip);
+	else if (likely(f->ip0 == ip && f->nr == 1))
+		/* One function: always the per-CPU counter (funcs.c). */
+		this_cpu_inc(*f->pcounts);
+	else
+		fhook_count_other(f, cpu, ip);
+}
+
+static __always_inline void fhook_count_locked(unsigned long ip,
+					       unsigned long parent_ip,
+					       struct ftrace_ops *op, bool one)
 {
 	struct fhook_ops *fops = to_fhook_ops(op);
 	int bit;
@@ -57,12 +88,26 @@ void notrace fhook_callback_count(unsigned long ip, unsigned long parent_ip,
 		fhook_note_missed(fops);
 		return;
 	}
-	fhook_count_call(fops, ip);
+	fhook_count_call(fops, ip, one);
 	ftrace_test_recursion_unlock(bit);
 }
 
+void notrace fhook_callback_count(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	fhook_count_locked(ip, parent_ip, op, false);
+}
+
+void notrace fhook_callback_count1(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	fhook_count_locked(ip, parent_ip, op, true);
+}
+
 /*
- * With RECURSION in the ops' flags ftrace calls this through its assist
+ * With RECURSION in the ops' flags ftrace calls these through its assist
  * function, which holds the recursion lock (and so has preemption off)
  * around the call.
  */
@@ -71,7 +116,15 @@ void notrace fhook_callback_count_nolock(unsigned long ip,
 					 struct ftrace_ops *op,
 					 struct ftrace_regs *fregs)
 {
-	fhook_count_call(to_fhook_ops(op), ip);
+	fhook_count_call(to_fhook_ops(op), ip, false);
+}
+
+void notrace fhook_callback_count1_nolock(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *op,
+					  struct ftrace_regs *fregs)
+{
+	fhook_count_call(to_fhook_ops(op), ip, true);
 }
 
 /*
@@ -93,9 +146,26 @@ ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg)
 	return fhook_callback;
 }
 
+/*
+ * The callback once the configuration's set of @nr functions is known:
+ * a count callback for one function is the one that compares.
+ */
+ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr)
+{
+	if (nr != 1)
+		return func;
+	if (func == fhook_callback_count)
+		return fhook_callback_count1;
+	if (func == fhook_callback_count_nolock)
+		return fhook_callback_count1_nolock;
+	return func;
+}
+
 /* Does @func count no hits apart, so that they are its counters' sum? */
 bool fhook_callback_counts_only(ftrace_func_t func)
 {
 	return func == fhook_callback_count ||
-	       func == fhook_callback_count_nolock;
+	       func == fhook_callback_count_nolock ||
+	       func == fhook_callback_count1 ||
+	       func == fhook_callback_count1_nolock;
 }

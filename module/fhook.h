@@ -389,7 +389,13 @@ void fhook_callback_count(unsigned long ip, unsigned long parent_ip,
 void fhook_callback_count_nolock(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_ops *op,
 				 struct ftrace_regs *fregs);
+void fhook_callback_count1(unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_ops *op, struct ftrace_regs *fregs);
+void fhook_callback_count1_nolock(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs);
 ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
+ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr);
 bool fhook_callback_counts_only(ftrace_func_t func);
 void fhook_note_missed(struct fhook_ops *fops);
 

@@ -411,6 +411,9 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 			fhook_callback_counts_only(live->fops->ops.func);
 	if (!ret)
 		ret = fhook_live_funcs(hook, live);
+	if (!ret)
+		live->fops->ops.func = fhook_callback_sized(live->fops->ops.func,
+							    live->funcs->nr);
 	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
 		ret = fhook_live_target(hook, live);
 	if (ret) {

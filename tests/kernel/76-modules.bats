@@ -153,6 +153,34 @@ $MOD_INIT_CALLS ${MOD_A}_init_fn [$MOD_A]
 	t_eq "$(fh_stat p "${MOD_A}_work [$MOD_A]")" 2
 }
 
+@test "a one-function count hook that a module load grows counts every function" {
+	mod_load "$MOD_B"
+	mkdir "$FH/one"
+	echo "${MOD_B}_work *:mod:$MOD_A" >"$FH/one/filter"
+	echo 1 >"$FH/one/commit"
+	echo 1 >"$FH/one/enabled"
+	t_eq "$(fh_live_value one functions)" 1
+	# One function: the callback that compares instead of looking up.
+	grep -q "^${MOD_B}_work \[$MOD_B\].*(fhook_callback_count1+" \
+		"$TRACING/enabled_functions"
+	mod_call "$MOD_B" 2
+	# fhook_mod_a joins the set on the same ops and callback, whose calls
+	# of functions other than the one it was made for take the lookup.
+	mod_load "$MOD_A"
+	grep -q "^${MOD_B}_work \[$MOD_B\].*(fhook_callback_count1+" \
+		"$TRACING/enabled_functions"
+	mod_call "$MOD_A" 3
+	mod_call "$MOD_B" 1
+	t_eq "$(fh_stat one "${MOD_B}_work [$MOD_B]")" 3
+	t_eq "$(fh_stat one "${MOD_A}_work [$MOD_A]")" 3
+	t_eq "$(fh_stat one "${MOD_A}_step [$MOD_A]")" 3
+	t_eq "$(fh_stat one "${MOD_A}_init_fn [$MOD_A]")" "$MOD_INIT_CALLS"
+	# Every function's count is a hit; a call in the moment the module's
+	# functions joined the filter but not yet the counters is a hit alone.
+	[ "$(fh_hits one)" -ge "$(awk '{ n += $1 } END { print n }' "$FH/one/stats")" ]
+	t_eq "$(fh_live_value one generation)" 1
+}
+
 @test "a module at a freed module's address is hooked only if a filter matches it" {
 	local a_work b_work sel_hits
 

@@ -411,13 +411,10 @@ void notrace fhook_callback_log(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct fhook_ops *fops = to_fhook_ops(op);
-	int bit;
+	int bit = fhook_trylock(fops, ip, parent_ip);
 
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (unlikely(bit < 0)) {
-		fhook_note_missed(fops);
+	if (bit < 0)
 		return;
-	}
 	fhook_log_call(fops, ip, parent_ip, fregs);
 	ftrace_test_recursion_unlock(bit);
 }

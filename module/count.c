@@ -81,13 +81,10 @@ static __always_inline void fhook_count_locked(unsigned long ip,
 					       struct ftrace_ops *op, bool one)
 {
 	struct fhook_ops *fops = to_fhook_ops(op);
-	int bit;
+	int bit = fhook_trylock(fops, ip, parent_ip);
 
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (unlikely(bit < 0)) {
-		fhook_note_missed(fops);
+	if (bit < 0)
 		return;
-	}
 	fhook_count_call(fops, ip, one);
 	ftrace_test_recursion_unlock(bit);
 }

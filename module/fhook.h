@@ -16,6 +16,7 @@
 #include <linux/kallsyms.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/trace_recursion.h>
 #include <linux/types.h>
 #include <asm/local64.h>
 
@@ -398,6 +399,21 @@ ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
 ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr);
 bool fhook_callback_counts_only(ftrace_func_t func);
 void fhook_note_missed(struct fhook_ops *fops);
+
+/*
+ * The recursion lock of the callbacks made for one configuration (count.c,
+ * action.c): the lock's bit, or -1 with the call counted as missed.
+ */
+static __always_inline int fhook_trylock(struct fhook_ops *fops,
+					 unsigned long ip,
+					 unsigned long parent_ip)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (unlikely(bit < 0))
+		fhook_note_missed(fops);
+	return bit;
+}
 
 /*
  * The start of kernel/trace/trace.h's struct ftrace_hash, private to the

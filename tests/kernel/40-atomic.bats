@@ -113,8 +113,33 @@ commit_loop() {
 	[ "$((h - b))" -le "$a" ]
 }
 
+# switch_callbacks HOOK ALONE COMBINED: commit the enabled HOOK round-robin
+# through action ALONE (a callback of its own), COMBINED, and ALONE with
+# comm '*' (both the general callback), in whole rounds of four so that
+# ALONE without comm is last; each commit of COMBINED must show the
+# general callback on $FN_A in enabled_functions. Sets SWITCHES to the
+# number of commits.
+switch_callbacks() {
+	local hook=$1 alone=$2 combined=$3 i
+	local rounds=$((COMMITS / 3 > 8 ? COMMITS / 3 : 8))
+
+	for ((i = 0; i < (rounds + 3) / 4 * 4; i++)); do
+		case $((i % 4)) in
+		0) echo "$combined" >"$FH/$hook/action" ;;
+		1) echo "$alone" >"$FH/$hook/action" ;;
+		2) echo '*' >"$FH/$hook/comm" ;;
+		3) echo >"$FH/$hook/comm" ;;
+		esac
+		echo 1 >"$FH/$hook/commit"
+		((i % 4 != 0)) ||
+			grep -q "^$FN_A .*(fhook_callback+" \
+				"$TRACING/enabled_functions"
+	done
+	SWITCHES=$i
+}
+
 @test "switching between the count callback and the general one counts every call once" {
-	local i n rounds=$((COMMITS / 3 > 8 ? COMMITS / 3 : 8))
+	local n
 
 	# count alone runs the count callback, whose hits are the sum of its
 	# counters; callers, or a comm predicate, the general one. Each
@@ -124,19 +149,10 @@ commit_loop() {
 	echo 1 >"$FH/cb/enabled"
 	start_hammer "$SYS_A" "$BATS_TEST_TMPDIR/a"
 	sleep 0.2
-	# Whole rounds of four, so that the last configuration is count alone.
-	for ((i = 0; i < (rounds + 3) / 4 * 4; i++)); do
-		case $((i % 4)) in
-		0) echo "count callers" >"$FH/cb/action" ;;
-		1) echo count >"$FH/cb/action" ;;
-		2) echo '*' >"$FH/cb/comm" ;;
-		3) echo >"$FH/cb/comm" ;;
-		esac
-		echo 1 >"$FH/cb/commit"
-	done
+	switch_callbacks cb count "count callers"
 	stop_hammers
 	n=$(cat "$BATS_TEST_TMPDIR/a")
-	echo "calls of A: $n over $i commits" >&3
+	echo "calls of A: $n over $SWITCHES commits" >&3
 	[ "$n" -gt 0 ]
 	t_eq "$(fh_hits cb)" "$n"
 	t_eq "$(cat "$FH/cb/missed")" 0
@@ -147,8 +163,7 @@ commit_loop() {
 }
 
 @test "switching between the log callback and the general one logs every call once" {
-	local i n ev=$FHI/events/fhook/fhook_call
-	local rounds=$((COMMITS / 3 > 8 ? COMMITS / 3 : 8))
+	local n ev=$FHI/events/fhook/fhook_call
 
 	fh_need_config CONFIG_HIST_TRIGGERS
 	# log alone runs the log callback; log with count, or with a comm
@@ -163,22 +178,10 @@ commit_loop() {
 	grep -q "^$FN_A .*(fhook_callback_log+" "$TRACING/enabled_functions"
 	start_hammer "$SYS_A" "$BATS_TEST_TMPDIR/a"
 	sleep 0.2
-	# Whole rounds of four, so that the last configuration is log alone.
-	for ((i = 0; i < (rounds + 3) / 4 * 4; i++)); do
-		case $((i % 4)) in
-		0) echo "count log" >"$FH/lg/action" ;;
-		1) echo log >"$FH/lg/action" ;;
-		2) echo '*' >"$FH/lg/comm" ;;
-		3) echo >"$FH/lg/comm" ;;
-		esac
-		echo 1 >"$FH/lg/commit"
-		((i % 4 != 0)) ||
-			grep -q "^$FN_A .*(fhook_callback+" \
-				"$TRACING/enabled_functions"
-	done
+	switch_callbacks lg log "count log"
 	stop_hammers
 	n=$(cat "$BATS_TEST_TMPDIR/a")
-	echo "calls of A: $n over $i commits" >&3
+	echo "calls of A: $n over $SWITCHES commits" >&3
 	[ "$n" -gt 0 ]
 	t_eq "$(fh_hits lg)" "$n"
 	t_eq "$(cat "$FH/lg/missed")" 0

@@ -147,11 +147,7 @@ static unsigned int fhook_read_args(const struct fhook_call *call,
 
 static __always_inline void fhook_act_count(struct fhook_call *call)
 {
-	struct fhook_funcs *f = call->live->funcs;
-	int idx = fhook_funcs_index(f, call->ip);
-
-	if (idx >= 0)
-		fhook_funcs_inc(f, idx);
+	fhook_funcs_inc(call->live->funcs, call->idx);
 }
 
 /*
@@ -342,8 +338,10 @@ static __always_inline void fhook_run_actions(struct fhook_call *call)
  * During a commit two ops of the same hook can be registered at once; only
  * the one this CPU's active configuration uses may act, so each call
  * reaches the actions once, through either the old or the new
- * configuration.  Preemption stays off from reading @active until the
- * actions are done, so the stop_machine() that switches @active cannot
+ * configuration.  And one ops can hook both sets for a moment (a commit in
+ * place, hook.c), so a call acts only if its function is in the active
+ * configuration's set.  Preemption stays off from reading @active until
+ * the actions are done, so the stop_machine() that switches @active cannot
  * fall in between.
  */
 void notrace fhook_callback(unsigned long ip, unsigned long parent_ip,
@@ -361,6 +359,9 @@ void notrace fhook_callback(unsigned long ip, unsigned long parent_ip,
 	call.live = READ_ONCE(call.pc->active);
 	if (!call.live || call.live->fops != fops)
 		goto out;
+	call.idx = fhook_funcs_index(call.live->funcs, ip);
+	if (call.idx < 0)
+		goto out;	/* not in this configuration's set */
 	/* With RECURSION set, ftrace's own trampoline already did this. */
 	if (own_lock) {
 		bit = ftrace_test_recursion_trylock(ip, parent_ip);
@@ -398,6 +399,8 @@ static __always_inline void fhook_log_call(struct fhook_ops *fops,
 	call.pc = this_cpu_ptr(fops->cpu);
 	call.live = READ_ONCE(call.pc->active);
 	if (unlikely(!call.live || call.live->fops != fops))
+		return;
+	if (unlikely(fhook_funcs_index(call.live->funcs, ip) < 0))
 		return;
 	local64_inc(&call.pc->hits);
 	if (unlikely(call.live->needs_rcu && !rcu_is_watching())) {

@@ -26,35 +26,34 @@ noinline void fhook_note_missed(struct fhook_ops *fops)
 
 /*
  * Count one call, preemption off.  As fhook_callback() explains, only the
- * ops of this CPU's active configuration may act.  A call of a function
- * the set lost (a module's, being unloaded) still counts as a hit.  @one:
- * the set was one function at commit, so a call is of it but for a module
- * event since; a compile-time constant, so that the one-function
+ * ops of this CPU's active configuration may act, and only on a function
+ * of its set: a call of another one (of the other set while a commit in
+ * place has the ops hook both, or of a function the set lost to a module
+ * unload) is not counted.  @one: the ops was made for a set of one
+ * function, so a call is of it but for a module event or a commit in
+ * place since; a compile-time constant, so that the one-function
  * callbacks carry no hash walk, whose registers and table mask the
  * compiler would otherwise set up on every call.
  */
 static __always_inline void fhook_count_ip(struct fhook_funcs *f,
-					   struct fhook_cpu __percpu *cpu,
 					   unsigned long ip)
 {
 	int idx = fhook_funcs_index(f, ip);
 
 	if (likely(idx >= 0))
 		fhook_funcs_inc(f, idx);
-	else
-		local64_inc(this_cpu_ptr(&cpu->hits));
 }
 
 /*
- * A one-function callback's call of another function: the set grew
- * while its ops stayed registered (a module brought a match, hook.c's
- * module events), or lost the function.  Out of line and rare.
+ * A one-function callback's call of another function: the set changed
+ * while its ops stayed registered (a module brought a match or took the
+ * function, hook.c's module events; or a commit in place kept this
+ * callback for another set).  Out of line.
  */
 static noinline void fhook_count_other(struct fhook_funcs *f,
-				       struct fhook_cpu __percpu *cpu,
 				       unsigned long ip)
 {
-	fhook_count_ip(f, cpu, ip);
+	fhook_count_ip(f, ip);
 }
 
 static __always_inline void fhook_count_call(struct fhook_ops *fops,
@@ -68,12 +67,12 @@ static __always_inline void fhook_count_call(struct fhook_ops *fops,
 		return;
 	f = live->funcs;
 	if (!one)
-		fhook_count_ip(f, cpu, ip);
+		fhook_count_ip(f, ip);
 	else if (likely(f->ip0 == ip && f->nr == 1))
 		/* One function: always the per-CPU counter (funcs.c). */
 		this_cpu_inc(*f->pcounts);
 	else
-		fhook_count_other(f, cpu, ip);
+		fhook_count_other(f, ip);
 }
 
 static __always_inline void fhook_count_locked(unsigned long ip,
@@ -156,6 +155,17 @@ ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr)
 	if (func == fhook_callback_count_nolock)
 		return fhook_callback_count1_nolock;
 	return func;
+}
+
+/*
+ * Can an ops registered with @a serve a configuration made for @b?  The
+ * count callbacks for one function and for many both count any set
+ * exactly (the first looks up out of line what is not its one function),
+ * so a commit in place may keep either.
+ */
+bool fhook_callback_same_kind(ftrace_func_t a, ftrace_func_t b)
+{
+	return fhook_callback_sized(a, 1) == fhook_callback_sized(b, 1);
 }
 
 /* Does @func count no hits apart, so that they are its counters' sum? */

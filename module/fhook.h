@@ -65,6 +65,7 @@ struct fhook_call {
 	unsigned long ip;		/* the hooked function (its fentry site) */
 	unsigned long parent_ip;
 	unsigned long caller;		/* resolved on first use; 0: not yet */
+	int idx;			/* the function's in live->funcs */
 	struct ftrace_regs *fregs;
 	bool record;			/* sampling: log/stack write this call */
 };
@@ -224,6 +225,7 @@ struct fhook_ops {
 	unsigned int users;
 	bool registered;
 	bool anchored;		/* hooks nothing: see fhook_ops_anchor() */
+	bool wide;		/* its filter holds more than the live set */
 };
 
 /* A committed configuration and what implements it. */
@@ -398,6 +400,7 @@ void fhook_callback_count1_nolock(unsigned long ip, unsigned long parent_ip,
 ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
 ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr);
 bool fhook_callback_counts_only(ftrace_func_t func);
+bool fhook_callback_same_kind(ftrace_func_t a, ftrace_func_t b);
 void fhook_note_missed(struct fhook_ops *fops);
 
 /*

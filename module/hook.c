@@ -18,6 +18,9 @@
  * Before step 3 only the old set reaches the actions, after it only the
  * new set, and a function in both sets is seen by exactly one of the two
  * callbacks of a call.  No ops is ever registered with a partial filter.
+ * A new configuration that keeps the flags and the kind of callback keeps
+ * the registered ops instead, whose filter grows to both sets, then
+ * step 3, then shrinks to the new set (fhook_switch_in_place()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -237,6 +240,20 @@ static void fhook_ops_clear(struct fhook_ops *fops)
 	fops->anchored = false;
 }
 
+/* The reason for error @ret of a filter write of resolved @ips, if any. */
+static int fhook_filter_error(struct fhook *hook, int ret, bool ips)
+{
+	if (ret == -EINVAL && ips) {
+		/* A call site vanished between resolving and setting. */
+		fhook_set_error(hook, "functions changed during commit (module came or went)");
+		return -EAGAIN;
+	}
+	if (ret)
+		fhook_set_error(hook, "setting the ops' filter failed: error %d",
+				ret);
+	return ret;
+}
+
 /* The filter of the unregistered, cleared @fops becomes exactly @set. */
 static int fhook_ops_set_ips(struct fhook *hook, struct fhook_ops *fops,
 			     const struct fhook_ipset *set)
@@ -247,18 +264,9 @@ static int fhook_ops_set_ips(struct fhook *hook, struct fhook_ops *fops,
 	if (!set->nr && (fops->ops.flags & FTRACE_OPS_FL_IPMODIFY))
 		return 0;
 	if (!set->nr)
-		ret = fhook_ops_anchor(fops);
-	else
-		ret = ftrace_set_filter_ips(&fops->ops, set->ip, set->nr, 0, 1);
-	if (ret == -EINVAL && set->nr) {
-		/* A call site vanished between resolving and setting. */
-		fhook_set_error(hook, "functions changed during commit (module came or went)");
-		ret = -EAGAIN;
-	} else if (ret) {
-		fhook_set_error(hook, "setting the ops' filter failed: error %d",
-				ret);
-	}
-	return ret;
+		return fhook_filter_error(hook, fhook_ops_anchor(fops), false);
+	ret = ftrace_set_filter_ips(&fops->ops, set->ip, set->nr, 0, 1);
+	return fhook_filter_error(hook, ret, true);
 }
 
 /* Drop a user of @fops; a registered ops is leaked, never freed. */
@@ -365,7 +373,7 @@ static int fhook_live_counters(struct fhook_live *live,
 	return 0;
 }
 
-/* Resolve the function set, set the ops' filter, make the counters. */
+/* Resolve the function set and make the counters. */
 static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
 {
 	struct fhook_ipset set;
@@ -374,11 +382,24 @@ static int fhook_live_funcs(struct fhook *hook, struct fhook_live *live)
 	ret = fhook_resolve(hook, &live->cfg, &set);
 	if (ret)
 		return ret;
-	ret = fhook_ops_set_ips(hook, live->fops, &set);
-	if (!ret)
-		ret = fhook_live_counters(live, set.ip, set.nr);
+	ret = fhook_live_counters(live, set.ip, set.nr);
 	fhook_ipset_free(&set);
 	return ret;
+}
+
+/*
+ * The filter of @live's own, new ops: its set.  Only once the commit knows
+ * it keeps no registered ops (fhook_live_share_ops(), _reuse_ops()): a
+ * filter is a hash of every function, not worth building for nothing.
+ */
+static int fhook_live_set_filter(struct fhook *hook, struct fhook_live *live)
+{
+	struct fhook_ipset set = { .ip = live->funcs->ips,
+				   .nr = live->funcs->nr };
+
+	if (hook->live && hook->live->fops == live->fops)
+		return 0;
+	return fhook_ops_set_ips(hook, live->fops, &set);
 }
 
 static struct fhook_live *fhook_live_build(struct fhook *hook,
@@ -442,6 +463,32 @@ static void fhook_live_share_ops(struct fhook_live *prev,
 	fhook_ops_put(next->fops);
 	next->fops = prev->fops;
 	next->fops->users++;
+}
+
+/*
+ * An enabled hook whose new configuration differs from the live one in its
+ * set but keeps the flags and the kind of callback (and is no redirect)
+ * keeps its registered ops too: the commit changes the ops' filter in
+ * place (fhook_switch_in_place()), with no registration and no RCU-tasks
+ * wait.  Not an anchored ops, whose notrace list could exclude a function
+ * of the new set, nor one whose filter is wider than its set.
+ */
+static void fhook_live_reuse_ops(struct fhook *hook, struct fhook_live *next)
+{
+	struct fhook_live *prev = hook->live;
+	struct fhook_ops *fops = prev ? prev->fops : NULL;
+
+	if (!hook->enabled || !fops || fops == next->fops ||
+	    !fops->registered || fops->anchored || fops->wide ||
+	    !prev->funcs->nr || !next->funcs->nr ||
+	    prev->cfg.flags != next->cfg.flags ||
+	    fhook_has(&prev->cfg, FHOOK_ACT_REDIRECT) ||
+	    fhook_has(&next->cfg, FHOOK_ACT_REDIRECT) ||
+	    !fhook_callback_same_kind(fops->ops.func, next->fops->ops.func))
+		return;
+	fhook_ops_put(next->fops);
+	next->fops = fops;
+	fops->users++;
 }
 
 static int fhook_register_locked(struct fhook *hook, struct fhook_live *live)
@@ -527,6 +574,54 @@ static int fhook_switch_cpu(void *data)
 }
 
 /*
+ * A commit in place: the registered ops goes from the live set OLD to
+ * OLD ∪ NEW, every CPU switches to @next, and the ops shrinks to NEW.  A
+ * callback acts only on a function of its CPU's active configuration, so
+ * before the switch only OLD's calls act and after it only NEW's; the
+ * functions of both sets are never repatched, and one ops serves both, so
+ * a call of one of them acts exactly once.  Nothing to wait for: no call
+ * site moves from one ops to another.  If the shrinking fails (memory),
+ * the commit stands and the ops is left wide: its callbacks ignore the
+ * extra functions, and the next commit replaces it.
+ */
+static int fhook_switch_in_place(struct fhook *hook, struct fhook_live *next)
+{
+	struct fhook_switch sw = { .hook = hook, .live = next };
+	const struct fhook_funcs *of = hook->live->funcs, *nf = next->funcs;
+	struct fhook_ipset old = { .ip = of->ips, .nr = of->nr };
+	struct fhook_ipset new = { .ip = nf->ips, .nr = nf->nr };
+	struct fhook_ipset add = { }, rem = { };
+	struct ftrace_ops *ops = &next->fops->ops;
+	int ret;
+
+	ret = fhook_ipset_add(&add, new.ip, new.nr);
+	if (!ret)
+		ret = fhook_ipset_add(&rem, old.ip, old.nr);
+	if (ret) {
+		fhook_set_error(hook, "out of memory");
+		goto out;
+	}
+	fhook_ipset_sub(&add, &old);
+	fhook_ipset_sub(&rem, &new);
+	if (add.nr) {
+		ret = ftrace_set_filter_ips(ops, add.ip, add.nr, 0, 0);
+		ret = fhook_filter_error(hook, ret, true);
+		if (ret)
+			goto out;
+	}
+	stop_machine(fhook_switch_cpu, &sw, cpu_online_mask);
+	if (rem.nr && ftrace_set_filter_ips(ops, rem.ip, rem.nr, 1, 0)) {
+		next->fops->wide = true;
+		pr_warn("hook '%s': %u functions of the old set stay in its filter (ignored)\n",
+			next->name, rem.nr);
+	}
+out:
+	fhook_ipset_free(&add);
+	fhook_ipset_free(&rem);
+	return ret;
+}
+
+/*
  * Switch an enabled hook from its live configuration to @next.  With a
  * shared ops only step 3 of the sequence at the top of this file is
  * needed: the ops stays registered, and the switch of @active decides
@@ -542,6 +637,8 @@ static int fhook_switch_live_locked(struct fhook *hook,
 	int ret;
 
 	lockdep_assert_held(&hook->lock);
+	if (shared && !fhook_funcs_equal(prev->funcs, next->funcs))
+		return fhook_switch_in_place(hook, next);
 	if (!shared && fhook_has(&prev->cfg, FHOOK_ACT_REDIRECT) &&
 	    fhook_has(&next->cfg, FHOOK_ACT_REDIRECT) &&
 	    fhook_funcs_equal(prev->funcs, next->funcs)) {
@@ -652,6 +749,12 @@ int fhook_commit(struct fhook *hook)
 	}
 	next->generation = hook->generation + 1;
 	fhook_live_share_ops(hook->live, next);
+	fhook_live_reuse_ops(hook, next);
+	ret = fhook_live_set_filter(hook, next);
+	if (ret) {
+		fhook_live_free(next);
+		goto out_unlock;
+	}
 	ret = fhook_commit_event(hook, next, &retired);
 	if (ret) {
 		fhook_commit_undo(hook, next, retired);
@@ -674,6 +777,20 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * The callback made for the live set, for its unregistered ops: one a
+ * commit in place kept may have been made for another (count1 for many
+ * functions, say).  ftrace reads it at registration.
+ */
+static void fhook_ops_repick(struct fhook_live *live)
+{
+	struct fhook_ops *fops = live->fops;
+
+	if (!fops->registered)
+		fops->ops.func = fhook_callback_sized(fhook_callback_pick(&live->cfg),
+						      live->funcs->nr);
+}
+
 static int fhook_enable_locked(struct fhook *hook)
 {
 	int ret;
@@ -689,6 +806,7 @@ static int fhook_enable_locked(struct fhook *hook)
 	ret = fhook_check_permanent(hook, &hook->live->cfg);
 	if (ret)
 		return ret;
+	fhook_ops_repick(hook->live);
 	fhook_set_active_all(hook, hook->live);
 	ret = fhook_register_locked(hook, hook->live);
 	if (ret) {

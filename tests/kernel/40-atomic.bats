@@ -4,9 +4,11 @@
 # call of a function in both configurations must be counted exactly once,
 # and a function in neither must never be counted.
 #
-# Each enabled commit costs two ftrace (un)registrations and RCU-tasks
-# grace periods (~0.8 s in a TCG guest), so the number of commits per test
-# is FHOOK_COMMITS (default 60; the whole file then takes ~3 min in TCG).
+# An enabled commit that changes the flags or the kind of callback costs
+# two ftrace (un)registrations and RCU-tasks grace periods (~0.8 s in a
+# TCG guest); one that only changes the set is a commit in place, two
+# filter updates. So the number of commits per test is FHOOK_COMMITS
+# (default 60; the whole file then takes a few minutes in TCG).
 
 load helpers
 
@@ -20,6 +22,7 @@ teardown() {
 	[ -z "${HAMMERS:-}" ] || kill $HAMMERS 2>/dev/null || true
 	echo '!hist:keys=func' >"$FHI/events/fhook/fhook_call/trigger" \
 		2>/dev/null || true
+	echo 0 >"$FHI/events/fhook/fhook_call/filter" 2>/dev/null || true
 	fh_teardown
 }
 
@@ -187,6 +190,101 @@ switch_callbacks() {
 	t_eq "$(cat "$FH/lg/missed")" 0
 	t_eq "$(sed -n 's/^ *Hits: //p' "$ev/hist")" "$n"
 	echo '!hist:keys=func' >"$ev/trigger"
+}
+
+# tramp_of FN: the trampoline enabled_functions shows for FN (its ops').
+tramp_of() {
+	sed -n "s/^$1 .*tramp: \(0x[0-9a-f]*\).*/\1/p" "$TRACING/enabled_functions"
+}
+
+# The sum of HOOK's per-function counts.
+stats_sum() {
+	awk '{ n += $1 } END { print n + 0 }' "$FH/$1/stats"
+}
+
+# grow_in_place HOOK CHECK [ATTR GROWN SHRUNK]: in rounds, commit the
+# enabled HOOK from {D} to {D,C} (ATTR set to GROWN) while C is hammered,
+# run CHECK HOOK, then commit back to {D} (ATTR SHRUNK) and reset. Each
+# change is a commit in place, so D's trampoline stays; between its two
+# filter updates a growth hooks C while {D} is still active, which must
+# not act on C's calls.
+grow_in_place() {
+	local hook=$1 check=$2 attr=${3:-} tramp i
+	local rounds=$((COMMITS / 15 > 4 ? COMMITS / 15 : 4))
+
+	tramp=$(tramp_of "$FN_D")
+	[ -n "$tramp" ]
+	for ((i = 0; i < rounds; i++)); do
+		start_hammer "$SYS_C" "$BATS_TEST_TMPDIR/c"
+		sleep 0.1
+		echo "$FN_D $FN_C" >"$FH/$hook/filter"
+		[ -z "$attr" ] || echo "$4" >"$FH/$hook/$attr"
+		echo 1 >"$FH/$hook/commit"
+		stop_hammers
+		"$check" "$hook"
+		t_eq "$(tramp_of "$FN_D")" "$tramp"
+		echo "$FN_D" >"$FH/$hook/filter"
+		[ -z "$attr" ] || echo "$5" >"$FH/$hook/$attr"
+		echo 1 >"$FH/$hook/commit"
+		t_eq "$(tramp_of "$FN_D")" "$tramp"
+		echo 1 >"$FH/$hook/reset"
+	done
+}
+
+# CHECK for a count hook: every hit is a counted call of a function of
+# the set (a call of C that {D} acted on would be a hit alone), and C's
+# calls after the switch are counted.
+counted_exactly() {
+	t_eq "$(fh_hits "$1")" "$(stats_sum "$1")"
+	C_COUNTED=$((${C_COUNTED:-0} + $(fh_stat "$1" "$FN_C")))
+}
+
+@test "a commit in place acts on a function only once the configuration has it" {
+	# The count callback for one function, kept for two (in place).
+	fh_hook gc "$FN_D"
+	echo 1 >"$FH/gc/enabled"
+	grow_in_place gc counted_exactly
+	grep -q "^$FN_D .*(fhook_callback_count1+" "$TRACING/enabled_functions"
+	# Enabling again picks the callback made for the live set.
+	echo "$FN_D $FN_C" >"$FH/gc/filter"
+	echo 1 >"$FH/gc/commit"
+	echo 0 >"$FH/gc/enabled"
+	echo 1 >"$FH/gc/enabled"
+	grep -q "^$FN_D .*(fhook_callback_count+" "$TRACING/enabled_functions"
+	rmdir "$FH/gc"
+	# The general callback.
+	fh_hook gg "$FN_D"
+	echo '*' >"$FH/gg/comm"
+	echo 1 >"$FH/gg/commit"
+	echo 1 >"$FH/gg/enabled"
+	grep -q "^$FN_D .*(fhook_callback+" "$TRACING/enabled_functions"
+	grow_in_place gg counted_exactly
+	echo "calls of C counted after the switches: $C_COUNTED" >&3
+	[ "$C_COUNTED" -gt 0 ]
+}
+
+@test "a log commit in place records a function only once the configuration has it" {
+	local ev=$FHI/events/fhook/fhook_call
+
+	# {D} logs no argument, {D,C} two: a record of C without arguments
+	# would be {D} acting on C. Only those records are kept.
+	fh_hook gl "$FN_D"
+	echo log >"$FH/gl/action"
+	echo 1 >"$FH/gl/commit"
+	echo 1 >"$FH/gl/enabled"
+	grep -q "^$FN_D .*(fhook_callback_log+" "$TRACING/enabled_functions"
+	echo 'nr_args == 0' >"$ev/filter"
+	fh_clear_trace
+	grow_in_place gl true args 2 0
+	t_eq "$(fh_records "func=$FN_C" | wc -l)" 0
+	# The filter does keep {D}'s records, and {D,C} logged C.
+	"$TOOLS/fhook-hammer" "$SYS_D" 100 >/dev/null
+	echo 0 >"$ev/filter"
+	[ "$(fh_records "func=$FN_D" | wc -l)" -ge 100 ]
+	echo "$FN_D $FN_C" >"$FH/gl/filter"
+	echo 1 >"$FH/gl/commit"
+	"$TOOLS/fhook-hammer" "$SYS_C" 100 >/dev/null
+	[ "$(fh_records "func=$FN_C" | wc -l)" -ge 100 ]
 }
 
 @test "disable and enable while the function is hammered" {

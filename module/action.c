@@ -400,7 +400,7 @@ static __always_inline void fhook_log_call(struct fhook_ops *fops,
 	call.live = READ_ONCE(call.pc->active);
 	if (unlikely(!call.live || call.live->fops != fops))
 		return;
-	if (unlikely(fhook_funcs_index(call.live->funcs, ip) < 0))
+	if (unlikely(!fhook_funcs_has(call.live->funcs, ip)))
 		return;
 	local64_inc(&call.pc->hits);
 	if (unlikely(call.live->needs_rcu && !rcu_is_watching())) {

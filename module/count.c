@@ -56,6 +56,13 @@ static noinline void fhook_count_other(struct fhook_funcs *f,
 	fhook_count_ip(f, ip);
 }
 
+/* fhook_funcs_has() for any but the set's first function. */
+noinline bool fhook_funcs_has_other(const struct fhook_funcs *f,
+				    unsigned long ip)
+{
+	return f->nr > 1 && fhook_funcs_index(f, ip) >= 0;
+}
+
 static __always_inline void fhook_count_call(struct fhook_ops *fops,
 					     unsigned long ip, bool one)
 {

@@ -490,6 +490,19 @@ static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 	return -1;
 }
 
+bool fhook_funcs_has_other(const struct fhook_funcs *f, unsigned long ip);
+
+/*
+ * Is @ip one of @f's functions?  For the callbacks that need no index:
+ * the first (or only) function is one comparison, the others a lookup out
+ * of line.  An empty set's @ip0 is 0, never a function.
+ */
+static __always_inline bool fhook_funcs_has(const struct fhook_funcs *f,
+					    unsigned long ip)
+{
+	return likely(f->ip0 == ip) || fhook_funcs_has_other(f, ip);
+}
+
 /*
  * Count a call of function @idx of the counted @f on this CPU, with
  * preemption off.  Both forms are one instruction that an interrupt or

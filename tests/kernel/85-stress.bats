@@ -106,8 +106,9 @@ churn_cycles() {
 	echo "$i" >"$W/churn.rounds"
 }
 
-# An enabled hook re-committed with other functions (full re-registration)
-# and with the same ones (the stop_machine-only switch), reset as it goes.
+# An enabled hook re-committed with other functions (a commit in place),
+# and '*' with other actions (the stop_machine-only switch, or a
+# re-registration where the kind of callback changes), reset as they go.
 churn_commits() {
 	local h=$FH/mid i=0
 

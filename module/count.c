@@ -25,15 +25,9 @@ noinline void fhook_note_missed(struct fhook_ops *fops)
 }
 
 /*
- * Count one call, preemption off.  As fhook_callback() explains, only the
- * ops of this CPU's active configuration may act, and only on a function
- * of its set: a call of another one (of the other set while a commit in
- * place has the ops hook both, or of a function the set lost to a module
- * unload) is not counted.  @one: the ops was made for a set of one
- * function, so a call is of it but for a module event or a commit in
- * place since; a compile-time constant, so that the one-function
- * callbacks carry no hash walk, whose registers and table mask the
- * compiler would otherwise set up on every call.
+ * Count a call of @f's function at @ip: a call of another function (of
+ * the other set while a commit in place has the ops hook both, or of one
+ * the set lost to a module unload) is not counted.
  */
 static __always_inline void fhook_count_ip(struct fhook_funcs *f,
 					   unsigned long ip)
@@ -56,13 +50,15 @@ static noinline void fhook_count_other(struct fhook_funcs *f,
 	fhook_count_ip(f, ip);
 }
 
-/* fhook_funcs_has() for any but the set's first function. */
-noinline bool fhook_funcs_has_other(const struct fhook_funcs *f,
-				    unsigned long ip)
-{
-	return f->nr > 1 && fhook_funcs_index(f, ip) >= 0;
-}
-
+/*
+ * Count one call, preemption off.  As fhook_callback() explains, only the
+ * ops of this CPU's active configuration may act, and only on a function
+ * of its set.  @one: the ops was made for a set of one function, so a
+ * call is of it but for a module event or a commit in place since; a
+ * compile-time constant, so that the one-function callbacks carry no hash
+ * walk, whose registers and table mask the compiler would otherwise set
+ * up on every call.
+ */
 static __always_inline void fhook_count_call(struct fhook_ops *fops,
 					     unsigned long ip, bool one)
 {

@@ -11,7 +11,7 @@
  * leading fields it reads (struct fhook_ftrace_hash, fhook.h), which
  * have kept this layout from 4.x to 7.2; layout.c refuses to load on a
  * kernel where they moved, and each walk is checked against the hash's
- * own count before it is trusted.  Everything here but the lookup and
+ * own count before it is trusted.  Everything here but the lookups and
  * the add functions runs in process context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -192,6 +192,13 @@ void fhook_funcs_free(struct fhook_funcs *f)
 	kvfree(f->carry);
 	kvfree(f->base);
 	kfree(f);
+}
+
+/* fhook_funcs_has() for any but the set's first function: any context. */
+noinline bool notrace fhook_funcs_has_other(const struct fhook_funcs *f,
+					    unsigned long ip)
+{
+	return f->nr > 1 && fhook_funcs_index(f, ip) >= 0;
 }
 
 bool fhook_funcs_equal(const struct fhook_funcs *a,

@@ -352,7 +352,6 @@ static struct fhook_ops *fhook_ops_alloc(struct fhook *hook,
 	fops->hook = hook;
 	fops->cpu = hook->cpu;
 	fops->users = 1;
-	fops->ops.func = fhook_callback_pick(cfg);
 	fops->ops.flags = cfg->flags;
 	return fops;
 }
@@ -402,6 +401,21 @@ static int fhook_live_set_filter(struct fhook *hook, struct fhook_live *live)
 	return fhook_ops_set_ips(hook, live->fops, &set);
 }
 
+/*
+ * The callback made for @live's configuration and set, for its
+ * unregistered ops: at commit, and again at enable, since a commit in
+ * place keeps the ops' callback, which may have been made for another set
+ * (count1 for many functions, say).  ftrace reads it at registration.
+ */
+static void fhook_ops_repick(struct fhook_live *live)
+{
+	struct fhook_ops *fops = live->fops;
+
+	if (!fops->registered)
+		fops->ops.func = fhook_callback_sized(fhook_callback_pick(&live->cfg),
+						      live->funcs->nr);
+}
+
 static struct fhook_live *fhook_live_build(struct fhook *hook,
 					   const struct fhook_config *cfg)
 {
@@ -428,13 +442,12 @@ static struct fhook_live *fhook_live_build(struct fhook *hook,
 	live->fops = fhook_ops_alloc(hook, cfg);
 	ret = live->fops ? 0 : -ENOMEM;
 	if (!ret)
+		ret = fhook_live_funcs(hook, live);
+	if (!ret) {
+		fhook_ops_repick(live);
 		live->count_hits =
 			fhook_callback_counts_only(live->fops->ops.func);
-	if (!ret)
-		ret = fhook_live_funcs(hook, live);
-	if (!ret)
-		live->fops->ops.func = fhook_callback_sized(live->fops->ops.func,
-							    live->funcs->nr);
+	}
 	if (!ret && fhook_has(cfg, FHOOK_ACT_REDIRECT))
 		ret = fhook_live_target(hook, live);
 	if (ret) {
@@ -775,20 +788,6 @@ int fhook_commit(struct fhook *hook)
 out_unlock:
 	mutex_unlock(&hook->lock);
 	return ret;
-}
-
-/*
- * The callback made for the live set, for its unregistered ops: one a
- * commit in place kept may have been made for another (count1 for many
- * functions, say).  ftrace reads it at registration.
- */
-static void fhook_ops_repick(struct fhook_live *live)
-{
-	struct fhook_ops *fops = live->fops;
-
-	if (!fops->registered)
-		fops->ops.func = fhook_callback_sized(fhook_callback_pick(&live->cfg),
-						      live->funcs->nr);
 }
 
 static int fhook_enable_locked(struct fhook *hook)

@@ -378,6 +378,26 @@ out:
 	preempt_enable_notrace();
 }
 
+/* A call the recursion lock turned away: count it, off the fast path. */
+static noinline void fhook_note_missed(struct fhook_ops *fops)
+{
+	preempt_disable_notrace();
+	local64_inc(&this_cpu_ptr(fops->cpu)->missed);
+	preempt_enable_notrace();
+}
+
+/* The log callback's recursion lock: its bit, or -1 with the call missed. */
+static __always_inline int fhook_trylock(struct fhook_ops *fops,
+					 unsigned long ip,
+					 unsigned long parent_ip)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (unlikely(bit < 0))
+		fhook_note_missed(fops);
+	return bit;
+}
+
 /*
  * A hook whose one action is log, with no predicate and no sampling, gets
  * a callback of its own (fhook_callback_pick()): log is the action whose

@@ -3,26 +3,17 @@
  * The callbacks of a hook that only counts: action count alone, no pids,
  * no comm.  That is the commonest hook and the one whose cost matters on
  * a hot path, so commit gives its ops a callback that does only what such
- * a hook needs: the recursion lock, which also disables preemption (or
- * nothing, where ftrace's assist function already holds it), the active
- * configuration check that makes commits atomic, one lookup and one
- * per-CPU increment.  Its hits are not counted apart: they are the sum of
- * its per-function counters (hook.c).  Any context, NMI included, no
- * locks; like action.c, built without ftrace instrumentation.
+ * a hook needs: preemption off (no recursion lock: see
+ * fhook_callback_count()), the active configuration check that makes
+ * commits atomic, one lookup and one per-CPU increment.  Its hits are
+ * not counted apart: they are the sum of its per-function counters
+ * (hook.c).  Any context, NMI included, no locks; like action.c, built
+ * without ftrace instrumentation.
  */
 #include <linux/kernel.h>
 #include <linux/percpu.h>
-#include <linux/trace_recursion.h>
 
 #include "fhook.h"
-
-/* A call the recursion lock turned away: count it, off the fast path. */
-noinline void fhook_note_missed(struct fhook_ops *fops)
-{
-	preempt_disable_notrace();
-	local64_inc(&this_cpu_ptr(fops->cpu)->missed);
-	preempt_enable_notrace();
-}
 
 /*
  * Count a call of @f's function at @ip: a call of another function (of
@@ -78,52 +69,36 @@ static __always_inline void fhook_count_call(struct fhook_ops *fops,
 		fhook_count_other(f, ip);
 }
 
-static __always_inline void fhook_count_locked(unsigned long ip,
-					       unsigned long parent_ip,
-					       struct ftrace_ops *op, bool one)
-{
-	struct fhook_ops *fops = to_fhook_ops(op);
-	int bit = fhook_trylock(fops, ip, parent_ip);
-
-	if (bit < 0)
-		return;
-	fhook_count_call(fops, ip, one);
-	ftrace_test_recursion_unlock(bit);
-}
-
+/*
+ * Count one call.  No recursion lock: the lock is for a callback that can
+ * reach traced code and so be called again from inside itself, and this
+ * one calls nothing traceable (per-CPU loads, one increment, and out of
+ * line fhook_count_other(), built without instrumentation like all of
+ * fhook).  A nested call (an interrupt or NMI, or the scheduler that
+ * preempt_enable_notrace() may enter) runs to its end and counts its own
+ * call, as the lock would let it: the lock only turns away a call nested
+ * in the same context, which needs traced code in between.  Preemption is
+ * off from reading @active to the increment, as the lock would have it,
+ * so the stop_machine() that switches @active cannot fall in between.
+ * With RECURSION ftrace's assist function holds its lock around the call
+ * as well, and this nests inside it.
+ */
 void notrace fhook_callback_count(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *op,
 				  struct ftrace_regs *fregs)
 {
-	fhook_count_locked(ip, parent_ip, op, false);
+	preempt_disable_notrace();
+	fhook_count_call(to_fhook_ops(op), ip, false);
+	preempt_enable_notrace();
 }
 
 void notrace fhook_callback_count1(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
 				   struct ftrace_regs *fregs)
 {
-	fhook_count_locked(ip, parent_ip, op, true);
-}
-
-/*
- * With RECURSION in the ops' flags ftrace calls these through its assist
- * function, which holds the recursion lock (and so has preemption off)
- * around the call.
- */
-void notrace fhook_callback_count_nolock(unsigned long ip,
-					 unsigned long parent_ip,
-					 struct ftrace_ops *op,
-					 struct ftrace_regs *fregs)
-{
-	fhook_count_call(to_fhook_ops(op), ip, false);
-}
-
-void notrace fhook_callback_count1_nolock(unsigned long ip,
-					  unsigned long parent_ip,
-					  struct ftrace_ops *op,
-					  struct ftrace_regs *fregs)
-{
+	preempt_disable_notrace();
 	fhook_count_call(to_fhook_ops(op), ip, true);
+	preempt_enable_notrace();
 }
 
 /*
@@ -138,8 +113,7 @@ ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg)
 	if (cfg->nr_pids || cfg->comm)
 		return fhook_callback;
 	if (cfg->actions == BIT(FHOOK_ACT_COUNT))
-		return nolock ? fhook_callback_count_nolock :
-				fhook_callback_count;
+		return fhook_callback_count;
 	if (cfg->actions == BIT(FHOOK_ACT_LOG) && cfg->sample <= 1)
 		return nolock ? fhook_callback_log_nolock : fhook_callback_log;
 	return fhook_callback;
@@ -155,8 +129,6 @@ ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr)
 		return func;
 	if (func == fhook_callback_count)
 		return fhook_callback_count1;
-	if (func == fhook_callback_count_nolock)
-		return fhook_callback_count1_nolock;
 	return func;
 }
 
@@ -174,8 +146,5 @@ bool fhook_callback_same_kind(ftrace_func_t a, ftrace_func_t b)
 /* Does @func count no hits apart, so that they are its counters' sum? */
 bool fhook_callback_counts_only(ftrace_func_t func)
 {
-	return func == fhook_callback_count ||
-	       func == fhook_callback_count_nolock ||
-	       func == fhook_callback_count1 ||
-	       func == fhook_callback_count1_nolock;
+	return func == fhook_callback_count || func == fhook_callback_count1;
 }

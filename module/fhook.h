@@ -389,34 +389,12 @@ void fhook_callback_log_nolock(unsigned long ip, unsigned long parent_ip,
 /* count.c: the callbacks of a hook that only counts */
 void fhook_callback_count(unsigned long ip, unsigned long parent_ip,
 			  struct ftrace_ops *op, struct ftrace_regs *fregs);
-void fhook_callback_count_nolock(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *op,
-				 struct ftrace_regs *fregs);
 void fhook_callback_count1(unsigned long ip, unsigned long parent_ip,
 			   struct ftrace_ops *op, struct ftrace_regs *fregs);
-void fhook_callback_count1_nolock(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs);
 ftrace_func_t fhook_callback_pick(const struct fhook_config *cfg);
 ftrace_func_t fhook_callback_sized(ftrace_func_t func, unsigned int nr);
 bool fhook_callback_counts_only(ftrace_func_t func);
 bool fhook_callback_same_kind(ftrace_func_t a, ftrace_func_t b);
-void fhook_note_missed(struct fhook_ops *fops);
-
-/*
- * The recursion lock of the callbacks made for one configuration (count.c,
- * action.c): the lock's bit, or -1 with the call counted as missed.
- */
-static __always_inline int fhook_trylock(struct fhook_ops *fops,
-					 unsigned long ip,
-					 unsigned long parent_ip)
-{
-	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
-
-	if (unlikely(bit < 0))
-		fhook_note_missed(fops);
-	return bit;
-}
 
 /*
  * The start of kernel/trace/trace.h's struct ftrace_hash, private to the

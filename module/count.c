@@ -23,10 +23,10 @@
 static __always_inline void fhook_count_ip(struct fhook_funcs *f,
 					   unsigned long ip)
 {
-	int idx = fhook_funcs_index(f, ip);
+	const struct fhook_slot *slot = fhook_funcs_slot(f, ip);
 
-	if (likely(idx >= 0))
-		fhook_funcs_inc(f, idx);
+	if (likely(slot))
+		fhook_funcs_inc(f, slot->idx);
 }
 
 /*

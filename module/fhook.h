@@ -176,10 +176,11 @@ struct fhook_slot {
 
 struct fhook_funcs {
 	unsigned int nr;
-	unsigned int bits;
+	unsigned int mask;	/* @table's slots - 1 */
 	unsigned long ip0;
 	unsigned long *ips;	/* sorted ascending */
 	struct fhook_slot *table;
+	unsigned int shift;	/* 64 - log2(@table's slots): the hash */
 	bool counted;		/* action count: the counters below exist */
 	u64 __percpu *pcounts;	/* [index], or NULL: see @counts */
 	local64_t *counts;	/* [cpu * stride + index] */
@@ -437,35 +438,49 @@ void fhook_callers_carry(struct fhook_callers *to,
 			 const struct fhook_funcs *funcs);
 void fhook_callers_reset(struct fhook_callers *c);
 
-static inline u32 fhook_funcs_hash(unsigned long ip, unsigned int bits)
+/* The hash of @ip in a table of 2^(64 - @shift) slots: hash_64()'s. */
+static inline u32 fhook_funcs_hash(unsigned long ip, unsigned int shift)
 {
-	return hash_long(ip, bits);
+	return (u64)ip * GOLDEN_RATIO_64 >> shift;
 }
 
 /*
- * The index of function @ip in @f, or -1.  Called from the callback (any
- * context, no locks) on every call of a count hook: inline, and a single
- * comparison for the common one-function hook.
+ * The slot of function @ip in @f's table, or NULL.  Called from the
+ * callbacks (any context, no locks) on every call of a hook of many
+ * functions: inline, and with the hash's shift and the table's mask kept
+ * ready in @f.  The table always has an empty slot (it has over 4/3 @nr
+ * slots, fhook_funcs_index_build()), where the probe for an address not
+ * in it ends.
+ */
+static __always_inline const struct fhook_slot *
+fhook_funcs_slot(const struct fhook_funcs *f, unsigned long ip)
+{
+	u32 h = fhook_funcs_hash(ip, f->shift);
+	const struct fhook_slot *slot;
+
+	for (;;) {
+		slot = &f->table[h];
+		if (slot->ip == ip)
+			return slot;
+		if (!slot->ip)
+			return NULL;
+		h = (h + 1) & f->mask;
+	}
+}
+
+/*
+ * The index of function @ip in @f, or -1: a single comparison for the
+ * common one-function hook.
  */
 static __always_inline int fhook_funcs_index(const struct fhook_funcs *f,
 					     unsigned long ip)
 {
-	unsigned int mask = (1U << f->bits) - 1, probes;
 	const struct fhook_slot *slot;
-	u32 h;
 
 	if (f->nr == 1)
 		return f->ip0 == ip ? 0 : -1;
-	h = fhook_funcs_hash(ip, f->bits);
-	for (probes = 0; probes <= mask; probes++) {
-		slot = &f->table[h];
-		if (slot->ip == ip)
-			return slot->idx;
-		if (!slot->ip)
-			return -1;
-		h = (h + 1) & mask;
-	}
-	return -1;
+	slot = fhook_funcs_slot(f, ip);
+	return slot ? slot->idx : -1;
 }
 
 bool fhook_funcs_has_other(const struct fhook_funcs *f, unsigned long ip);

@@ -81,18 +81,20 @@ static int fhook_hash_ips(const struct fhook_ftrace_hash *h,
 
 static int fhook_funcs_index_build(struct fhook_funcs *f)
 {
-	unsigned int i, mask;
+	unsigned int i, bits;
 	u32 h;
 
-	f->bits = ilog2(roundup_pow_of_two(max(f->nr / 3 * 4 + 4, 2U)));
-	f->table = kvcalloc(1U << f->bits, sizeof(*f->table), GFP_KERNEL);
+	/* Over 4/3 @nr slots: at most 3/4 full, never without an empty one. */
+	bits = ilog2(roundup_pow_of_two(f->nr / 3 * 4 + 4));
+	f->table = kvcalloc(1U << bits, sizeof(*f->table), GFP_KERNEL);
 	if (!f->table)
 		return -ENOMEM;
-	mask = (1U << f->bits) - 1;
+	f->mask = (1U << bits) - 1;
+	f->shift = 64 - bits;
 	for (i = 0; i < f->nr; i++) {
-		h = fhook_funcs_hash(f->ips[i], f->bits);
+		h = fhook_funcs_hash(f->ips[i], f->shift);
 		while (f->table[h].ip)
-			h = (h + 1) & mask;
+			h = (h + 1) & f->mask;
 		f->table[h].ip = f->ips[i];
 		f->table[h].idx = i;
 	}

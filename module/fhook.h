@@ -165,7 +165,9 @@ struct fhook_config {
  * the CPU.  Beyond that (the per-CPU allocator serves at most 32 KiB at a
  * time, from an area the whole kernel shares) @counts has one row of @nr
  * counters per possible CPU, @stride counters apart: rows padded to whole
- * cache lines, so two CPUs never write one line.
+ * cache lines, so two CPUs never write one line.  @rows holds each CPU's
+ * row, so that a call finds its own with one %gs-relative load instead of
+ * multiplying its CPU number by @stride.
  */
 #define FHOOK_PCPU_FUNCS	512
 
@@ -184,6 +186,7 @@ struct fhook_funcs {
 	bool counted;		/* action count: the counters below exist */
 	u64 __percpu *pcounts;	/* [index], or NULL: see @counts */
 	local64_t *counts;	/* [cpu * stride + index] */
+	local64_t * __percpu *rows;	/* each CPU's row of @counts */
 	unsigned int stride;
 	u64 *carry;		/* brought over from the previous config */
 	u64 *base;		/* subtracted on reads: reset */
@@ -507,8 +510,7 @@ static __always_inline void fhook_funcs_inc(struct fhook_funcs *f,
 	if (f->pcounts)
 		this_cpu_inc(f->pcounts[idx]);
 	else
-		local64_inc(&f->counts[(size_t)raw_smp_processor_id() *
-				       f->stride + idx]);
+		local64_inc(&this_cpu_read(*f->rows)[idx]);
 }
 
 /* A sorted, duplicate-free set of call-site addresses. */

@@ -103,6 +103,9 @@ static int fhook_funcs_index_build(struct fhook_funcs *f)
 
 static int fhook_funcs_counters(struct fhook_funcs *f)
 {
+	local64_t **row;
+	unsigned int cpu;
+
 	f->counted = true;
 	if (f->nr <= FHOOK_PCPU_FUNCS) {
 		f->pcounts = __alloc_percpu_gfp(max(f->nr, 1U) * sizeof(u64),
@@ -113,8 +116,13 @@ static int fhook_funcs_counters(struct fhook_funcs *f)
 		f->stride = ALIGN(f->nr, SMP_CACHE_BYTES / sizeof(local64_t));
 		f->counts = kvcalloc(array_size(nr_cpu_ids, f->stride),
 				     sizeof(*f->counts), GFP_KERNEL);
-		if (!f->counts)
+		f->rows = alloc_percpu(local64_t *);
+		if (!f->counts || !f->rows)
 			return -ENOMEM;
+		for_each_possible_cpu(cpu) {
+			row = per_cpu_ptr(f->rows, cpu);
+			*row = &f->counts[(size_t)cpu * f->stride];
+		}
 	}
 	f->carry = kvcalloc(f->nr, sizeof(*f->carry), GFP_KERNEL);
 	f->base = kvcalloc(f->nr, sizeof(*f->base), GFP_KERNEL);
@@ -190,6 +198,7 @@ void fhook_funcs_free(struct fhook_funcs *f)
 	kvfree(f->ips);
 	kvfree(f->table);
 	free_percpu(f->pcounts);
+	free_percpu(f->rows);
 	kvfree(f->counts);
 	kvfree(f->carry);
 	kvfree(f->base);

@@ -209,7 +209,7 @@ void fhook_funcs_free(struct fhook_funcs *f)
 noinline bool notrace fhook_funcs_has_other(const struct fhook_funcs *f,
 					    unsigned long ip)
 {
-	return f->nr > 1 && fhook_funcs_index(f, ip) >= 0;
+	return fhook_funcs_slot(f, ip);
 }
 
 bool fhook_funcs_equal(const struct fhook_funcs *a,
